@@ -1,0 +1,79 @@
+/**
+ * The one error hierarchy of the coach. Every error a client can cause or see is a `CoachError`; the HTTP
+ * layer maps them to status codes in a single `onError` (see `src/http/on-error.ts`).
+ */
+export class CoachError extends Error {
+  /** HTTP status this error maps to. */
+  readonly status: number = 500;
+  /** Stable machine-readable code, e.g. `not_found`. */
+  readonly code: string = 'internal_error';
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** One invalid field of a request. `field` is a dotted path such as `answer` or `rubric.keyPoints.0.id`. */
+export interface FieldIssue {
+  field: string;
+  reason: string;
+}
+
+export class ValidationError extends CoachError {
+  override readonly status: number = 400;
+  override readonly code: string = 'invalid_request';
+  constructor(
+    readonly issues: FieldIssue[],
+    message = issues.map((i) => `${i.field || 'body'}: ${i.reason}`).join('; '),
+  ) {
+    super(message);
+  }
+}
+
+export class PayloadTooLargeError extends CoachError {
+  override readonly status = 413;
+  override readonly code = 'payload_too_large';
+  constructor(
+    readonly field: string,
+    readonly limit: number,
+    actual: number,
+  ) {
+    super(`${field}: is ${actual} characters, the limit is ${limit}`);
+  }
+}
+
+export class NotFoundError extends CoachError {
+  override readonly status = 404;
+  override readonly code = 'not_found';
+}
+
+export class ConflictError extends CoachError {
+  override readonly status = 409;
+  override readonly code = 'conflict';
+}
+
+/** The judge could not be reached (provider down, rate limited after retries, timeout). */
+export class JudgeUnavailableError extends CoachError {
+  override readonly status = 503;
+  override readonly code = 'judge_unavailable';
+  constructor(
+    message: string,
+    /** Seconds the client should wait, when the provider said. */
+    readonly retryAfterSeconds?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The judge answered, but not with a usable verdict. */
+export class JudgeOutputError extends CoachError {
+  override readonly status = 502;
+  override readonly code = 'judge_invalid_output';
+}
+
+/** Configuration that the process cannot start with. Thrown at start-up only. */
+export class ConfigError extends CoachError {
+  override readonly code = 'invalid_config';
+}

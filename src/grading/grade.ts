@@ -1,0 +1,93 @@
+import type { BankIndex } from '../bank/bank-index.js';
+import { withNotes } from '../bank/bank-index.js';
+import { NotFoundError, PayloadTooLargeError } from '../errors.js';
+import type { GradeOptions, GradingTask, Judge } from '../judge/judge.js';
+import type { Calibrator } from './calibration.js';
+import { type Grade, type GradeRequest, MAX_ANSWER_CHARS } from './grade-schema.js';
+import { levelOf, roundScore } from './levels.js';
+
+export interface GraderDeps {
+  bank: BankIndex;
+  judge: Judge;
+  /** Applied only when it names this judge's kind, model and prompt version. */
+  calibration?: Calibrator | null;
+  /** Milliseconds clock for `latencyMs`; injectable so tests can pin it. */
+  now?: () => number;
+}
+
+export type GradeFn = (request: GradeRequest, options?: GradeOptions) => Promise<Grade>;
+
+/** Resolve a request to the task a judge sees: from the bank by id, or from the ad-hoc fields. */
+export function resolveTask(request: GradeRequest, bank: BankIndex): GradingTask & { followUp: string | null } {
+  if ('questionId' in request) {
+    const g = bank.gradable(request.questionId);
+    if (!g) throw new NotFoundError(`questionId: no question "${request.questionId}" in the bank`);
+    return {
+      questionId: g.id,
+      question: g.question,
+      referenceAnswer: g.referenceAnswer,
+      rubric: g.rubric,
+      levels: g.levels,
+      answer: request.answer,
+      followUp: g.followUp,
+    };
+  }
+  return {
+    questionId: null,
+    question: request.question,
+    referenceAnswer: request.referenceAnswer,
+    rubric: request.rubric ?? null,
+    levels: withNotes(bank.bank.levels, request.rubric),
+    answer: request.answer,
+    followUp: null,
+  };
+}
+
+/**
+ * Build the one `grade()` that the API, the chat and the eval harness all call.
+ *
+ * @example
+ * const grade = createGrader({ bank, judge: createEmbeddedJudge() });
+ * const g = await grade({ questionId: 'data-drift', answer: 'Drift is when ...' });
+ */
+export function createGrader(deps: GraderDeps): GradeFn {
+  const now = deps.now ?? (() => performance.now());
+  const { judge } = deps;
+  const calibration = deps.calibration?.appliesTo(judge) ? deps.calibration : null;
+
+  return async function grade(request, options) {
+    if (request.answer.length > MAX_ANSWER_CHARS) {
+      throw new PayloadTooLargeError('answer', MAX_ANSWER_CHARS, request.answer.length);
+    }
+    const task = resolveTask(request, deps.bank);
+    const started = now();
+    const v = await judge.evaluate(task, options);
+    const latencyMs = Math.max(0, Math.round(now() - started));
+
+    const rawScore = v.rawScore === null ? null : roundScore(v.rawScore);
+    const score = rawScore === null ? null : calibration ? roundScore(calibration.apply(rawScore)) : rawScore;
+    return {
+      questionId: task.questionId,
+      score,
+      rawScore,
+      level: score === null ? null : levelOf(score),
+      keyPoints: v.keyPoints,
+      strengths: v.strengths,
+      gaps: v.gaps,
+      followUp: task.followUp,
+      adaptiveFollowUp: v.adaptiveFollowUp,
+      flags: v.flags,
+      judge: {
+        kind: judge.kind,
+        model: judge.model,
+        promptVersion: judge.promptVersion,
+        calibration: score !== null && calibration ? calibration.id : null,
+      },
+      consistency: v.consistency,
+      runs: v.runs,
+      usage: v.usage,
+      latencyMs,
+      unscored: rawScore === null ? (v.unscored ?? { reason: 'judge-error', detail: 'the judge gave no score' }) : null,
+    };
+  };
+}

@@ -1,0 +1,55 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { BankIndex } from '../bank/bank-index.js';
+import type { GradeFn } from '../grading/grade.js';
+import type { Judge } from '../judge/judge.js';
+import { createOnError, type ErrorLogger } from './on-error.js';
+import { gradeRoutes } from './routes/grade.js';
+import { questionRoutes } from './routes/questions.js';
+
+export interface AppDeps {
+  bank: BankIndex;
+  /** The shared `grade()`; the app never talks to a judge directly. */
+  grade: GradeFn;
+  /** The judge behind `grade`, for reporting which one is serving. */
+  judge: Pick<Judge, 'kind' | 'model' | 'promptVersion'>;
+  /** Largest request body accepted on any route, in bytes. Default 64 KiB. */
+  maxBodyBytes?: number;
+  /** Where unexpected errors go. Default: `console.error`. */
+  logError?: ErrorLogger;
+}
+
+/**
+ * Build the HTTP app. No sockets, no env: `src/main.ts` serves it, tests call `app.request()`.
+ *
+ * @example
+ * const app = createApp({ bank, grade, judge });
+ * const res = await app.request('/api/questions');
+ */
+export function createApp(deps: AppDeps) {
+  const app = new Hono();
+  const logError: ErrorLogger = deps.logError ?? ((err) => console.error(err));
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes ?? 64 * 1024,
+      onError: (c) => c.json({ error: { code: 'payload_too_large', message: 'request body is too large' } }, 413),
+    }),
+  );
+
+  app.get('/healthz', (c) =>
+    c.json({
+      status: 'ok',
+      judge: { kind: deps.judge.kind, model: deps.judge.model, promptVersion: deps.judge.promptVersion },
+      questions: deps.bank.bank.questions.length,
+    }),
+  );
+  app.route('/api/questions', questionRoutes(deps.bank));
+  app.route('/api/grade', gradeRoutes(deps.grade));
+
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  app.onError(createOnError(logError));
+  return app;
+}
+export type App = ReturnType<typeof createApp>;

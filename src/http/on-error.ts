@@ -1,0 +1,37 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { CoachError, JudgeUnavailableError, PayloadTooLargeError, ValidationError } from '../errors.js';
+
+export interface ErrorBody {
+  error: { code: string; message: string; issues?: { field: string; reason: string }[] };
+}
+
+export type ErrorLogger = (err: unknown, c: Context) => void;
+
+/**
+ * The one place errors become HTTP responses. Domain errors keep their message; anything unexpected is
+ * logged and answered with a generic 500, so no stack trace or internal detail reaches a client.
+ */
+export function createOnError(log: ErrorLogger) {
+  return (err: Error, c: Context): Response => {
+    if (err instanceof CoachError) {
+      const body: ErrorBody = { error: { code: err.code, message: err.message } };
+      if (err instanceof ValidationError) body.error.issues = err.issues;
+      if (err instanceof PayloadTooLargeError) body.error.issues = [{ field: err.field, reason: err.message }];
+      if (err instanceof JudgeUnavailableError && err.retryAfterSeconds !== undefined) {
+        c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
+      }
+      if (err.status >= 500) log(err, c);
+      return c.json(body, err.status as ContentfulStatusCode);
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const code = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : 'http_error';
+      const message = err.message || (status === 413 ? 'request body is too large' : 'request failed');
+      return c.json({ error: { code, message } } satisfies ErrorBody, status as ContentfulStatusCode);
+    }
+    log(err, c);
+    return c.json({ error: { code: 'internal_error', message: 'internal error' } } satisfies ErrorBody, 500);
+  };
+}

@@ -1,0 +1,62 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { BankIndex } from '../../bank/bank-index.js';
+import { Difficulty, type Question, QuestionType } from '../../bank/schema.js';
+import { NotFoundError } from '../../errors.js';
+import { parseWith } from '../validate.js';
+
+const ListQuery = z.strictObject({
+  topic: z.string().min(1).optional(),
+  type: QuestionType.optional(),
+  difficulty: Difficulty.optional(),
+});
+
+const DetailQuery = z.strictObject({
+  reveal: z.enum(['0', '1', 'true', 'false']).optional(),
+});
+
+/** What anyone may see of a question: enough to ask it, nothing that gives the answer away. */
+export function questionSummary(q: Question) {
+  return {
+    id: q.id,
+    title: q.title,
+    difficulty: q.difficulty,
+    type: q.type,
+    topic: q.topic,
+    area: q.area,
+    frequency: q.frequency,
+    tags: q.tags,
+  };
+}
+
+function revealed(q: Question) {
+  return {
+    ...questionSummary(q),
+    followUp: { id: `${q.id}.follow-up`, question: q.followUp.question },
+    seedAnswer: q.seedAnswer,
+    referenceAnswer: q.referenceAnswer,
+    referenceSource: q.referenceSource,
+    explanation: q.explanation,
+    rubric: q.rubric,
+    followUpReference: {
+      referenceAnswer: q.followUp.referenceAnswer,
+      referenceSource: q.followUp.referenceSource,
+      rubric: q.followUp.rubric,
+    },
+  };
+}
+
+export function questionRoutes(bank: BankIndex) {
+  return new Hono()
+    .get('/', (c) => {
+      const filter = parseWith(ListQuery, c.req.query());
+      return c.json({ questions: bank.questions(filter).map(questionSummary), areas: bank.areas() });
+    })
+    .get('/:id', (c) => {
+      const { reveal } = parseWith(DetailQuery, c.req.query());
+      const q = bank.question(c.req.param('id'));
+      if (!q) throw new NotFoundError(`id: no question "${c.req.param('id')}" in the bank`);
+      if (reveal === '1' || reveal === 'true') return c.json(revealed(q));
+      return c.json({ ...questionSummary(q), followUp: { id: `${q.id}.follow-up`, question: q.followUp.question } });
+    });
+}

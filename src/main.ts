@@ -1,0 +1,26 @@
+import { serve } from '@hono/node-server';
+import { composeServices } from './compose.js';
+import { loadConfig } from './config.js';
+import { CoachError } from './errors.js';
+import { createApp } from './http/app.js';
+
+// The only module that reads process.env and opens a socket.
+function start(): void {
+  const services = composeServices(loadConfig(process.env));
+  const { config, judge } = services;
+  const app = createApp(services);
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    const label = judge.kind === 'embedded' ? 'embedded judge (offline, no LLM)' : `LLM judge ${judge.model}`;
+    console.log(`interview coach on http://${info.address === '::1' ? 'localhost' : info.address}:${info.port} - ${label}`);
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+try {
+  start();
+} catch (err) {
+  console.error(err instanceof CoachError ? `cannot start: ${err.message}` : err);
+  process.exit(1);
+}

@@ -1,0 +1,84 @@
+import { stemmer } from 'stemmer';
+
+/**
+ * English function words. Besides being skipped when matching content, their share of a sentence tells
+ * prose ("we retrain when the PSI of a feature rises") from a bag of keywords ("PSI KS retraining drift").
+ * Hand-kept because the common packaged lists miss words such as "when", "not" or "does".
+ */
+const STOPWORDS: ReadonlySet<string> = new Set(
+  `a about above after again against all also am an and any are aren't as at be because been before being
+  below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during
+  each either etc few for from further had hadn't has hasn't have haven't having he her here hers herself him
+  himself his how i if in into is isn't it it's its itself just let's may me might more most must mustn't my
+  myself neither no nor not of off on once only or other ought our ours ourselves out over own per same shall
+  shan't she should shouldn't so some such than that that's the their theirs them themselves then there
+  there's these they this those through thus to too under until up upon us very via was wasn't we were weren't
+  what what's when where which while who whom whose why will with within without won't would wouldn't you
+  your yours yourself yourselves e g eg ie i.e whether whereas however therefore also yet instead rather`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+export function isStopword(token: string): boolean {
+  return STOPWORDS.has(token);
+}
+
+// Stemming dominates the cost of grading; the vocabulary of answers is small, so memoise it.
+const stemCache = new Map<string, string>();
+const STEM_CACHE_MAX = 50_000;
+
+export function stem(token: string): string {
+  let s = stemCache.get(token);
+  if (s === undefined) {
+    s = /^[a-z]+$/.test(token) ? stemmer(token) : token;
+    if (stemCache.size < STEM_CACHE_MAX) stemCache.set(token, s);
+  }
+  return s;
+}
+
+// Hyphens, slashes and dots inside words separate parts for matching: "training-serving", "CI/CD".
+const TOKEN = /[a-z0-9]+(?:'[a-z]+)?/g;
+
+/** Lower-cased word tokens of a text, in order. */
+export function tokenize(text: string): string[] {
+  return text.toLowerCase().replace(/[\u2018\u2019]/g, "'").match(TOKEN) ?? [];
+}
+
+/** Stems of the content words (not function words) of a text. */
+export function contentStems(text: string): string[] {
+  const out: string[] = [];
+  for (const t of tokenize(text)) if (!isStopword(t)) out.push(stem(t));
+  return out;
+}
+
+export interface Sentence {
+  /** The sentence as written in the answer (trimmed), usable as a verbatim quote. */
+  text: string;
+  tokens: string[];
+  /** Set of content-word stems. */
+  stems: Set<string>;
+  /** Share of tokens that are function words; prose sits around 0.3 to 0.6, keyword lists near 0. */
+  functionShare: number;
+}
+
+// A sentence ends at . ! ? followed by space, at a line break, or before a list marker like "(2)" or "2)".
+const SENTENCE_BREAK = /(?<=[.!?])\s+|\s*\n+\s*|\s+(?=\(\d+\)\s)/;
+
+/** Split a text into sentences with their tokens and content stems. */
+export function sentences(text: string): Sentence[] {
+  const out: Sentence[] = [];
+  for (const raw of text.split(SENTENCE_BREAK)) {
+    const t = raw.replace(/^[-*•]\s+/, '').trim();
+    if (!t) continue;
+    const tokens = tokenize(t);
+    if (tokens.length === 0) continue;
+    let fn = 0;
+    const stems = new Set<string>();
+    for (const tok of tokens) {
+      if (isStopword(tok)) fn++;
+      else stems.add(stem(tok));
+    }
+    out.push({ text: t, tokens, stems, functionShare: fn / tokens.length });
+  }
+  return out;
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { judgeKindFor, loadConfig } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
+
+describe('config', () => {
+  it('has working defaults with an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ PORT: 8787, HOST: '127.0.0.1', JUDGE: 'auto', JUDGE_MODEL: 'gpt-4o-mini' });
+    expect(judgeKindFor(c)).toBe('embedded');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', OPENAI_API_KEY: '' }).PORT).toBe(8787);
+    expect(judgeKindFor(loadConfig({ OPENAI_API_KEY: '' }))).toBe('embedded');
+  });
+
+  it('names each bad variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty', JUDGE: 'magic' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty', JUDGE: 'magic' })).toThrow(/PORT.*JUDGE|JUDGE.*PORT/);
+    expect(() => loadConfig({ OPENAI_BASE_URL: 'not a url' })).toThrow(/OPENAI_BASE_URL/);
+  });
+
+  it('picks the LLM judge on auto when a key or base URL is set', () => {
+    expect(judgeKindFor(loadConfig({ OPENAI_API_KEY: 'sk-test' }))).toBe('llm');
+    expect(judgeKindFor(loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' }))).toBe('llm');
+    expect(judgeKindFor(loadConfig({ OPENAI_API_KEY: 'sk-test', JUDGE: 'embedded' }))).toBe('embedded');
+  });
+
+  it('refuses JUDGE=llm with no LLM configured', () => {
+    expect(() => judgeKindFor(loadConfig({ JUDGE: 'llm' }))).toThrow(/OPENAI_API_KEY or OPENAI_BASE_URL/);
+  });
+});
