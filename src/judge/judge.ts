@@ -1,4 +1,5 @@
 import type { LevelDescriptions, Rubric } from '../bank/schema.js';
+import type { LlmCallSink } from './chat.js';
 import type { Grade, JudgeKind, JudgeRun, KeyPointResult, UnscoredReason, Usage } from '../grading/grade-schema.js';
 
 /** Everything a judge needs to grade one answer, already resolved from the bank or the ad-hoc request. */
@@ -30,6 +31,8 @@ export interface JudgeVerdict {
 
 export interface GradeOptions {
   signal?: AbortSignal;
+  /** Told about every LLM call made for this grade (the embedded judge makes none). */
+  onLlmCall?: LlmCallSink;
 }
 
 /**
