@@ -3,7 +3,7 @@ import { contentStems, sentences } from '../../text/tokens.js';
 import type { GradingTask, Judge, JudgeVerdict } from '../judge.js';
 import { looksLikeManipulation } from '../manipulation-signals.js';
 import { isProse, relevantShare, shapeOf } from './answer-signals.js';
-import { compileKeyPoints, matchKeyPoint, rubricKeyPoints } from './key-points.js';
+import { type CompiledKeyPoint, compileKeyPoints, matchKeyPoint, pairStems, rubricKeyPoints } from './key-points.js';
 
 /** Bumped whenever a rule or constant below changes, so calibrations fitted on older rules go stale. */
 export const EMBEDDED_RULES_VERSION = 'lexical-1';
@@ -37,15 +37,46 @@ export function createEmbeddedJudge(): Judge {
   };
 }
 
+interface PreparedQuestion {
+  questionStems: ReadonlySet<string>;
+  points: CompiledKeyPoint[];
+  /** Content stems of the reference answer that the question does not already contain. */
+  reference: ReadonlySet<string>;
+}
+
+// The question side of a task is the same for every answer to it; preparing it once per question is most
+// of the difference between ~1,700 and several thousand grades a second.
+const prepared = new Map<string, PreparedQuestion>();
+const byRubric = new WeakMap<object, Map<string, PreparedQuestion>>();
+const PREPARED_MAX = 2000;
+
+function prepare(task: GradingTask): PreparedQuestion {
+  const key = `${task.question}\u0000${task.referenceAnswer}`;
+  const cache = task.rubric ? (byRubric.get(task.rubric) ?? new Map<string, PreparedQuestion>()) : prepared;
+  if (task.rubric && !byRubric.has(task.rubric)) byRubric.set(task.rubric, cache);
+  let p = cache.get(key);
+  if (!p) {
+    const questionStems = new Set(contentStems(task.question));
+    p = {
+      questionStems,
+      points: compileKeyPoints(rubricKeyPoints(task.rubric, task.referenceAnswer), questionStems),
+      reference: new Set(contentStems(task.referenceAnswer).filter((s) => !questionStems.has(s))),
+    };
+    if (cache.size >= PREPARED_MAX) cache.clear();
+    cache.set(key, p);
+  }
+  return p;
+}
+
 export function evaluateEmbedded(task: GradingTask): JudgeVerdict {
-  const questionStems = new Set(contentStems(task.question));
+  const { questionStems, points, reference } = prepare(task);
   const answer = sentences(task.answer);
   const prose = answer.map(isProse);
-  const points = compileKeyPoints(rubricKeyPoints(task.rubric, task.referenceAnswer), questionStems);
+  const pairs = pairStems(answer, prose);
 
   const matched = new Set<number>();
   const keyPoints: KeyPointResult[] = points.map((kp) => {
-    const m = matchKeyPoint(kp, answer, prose);
+    const m = matchKeyPoint(kp, answer, prose, pairs);
     if (m.strength > 0) matched.add(m.sentence);
     return {
       id: kp.point.id,
@@ -61,7 +92,6 @@ export function evaluateEmbedded(task: GradingTask): JudgeVerdict {
     keyPoints.reduce((a, k) => a + k.weight * (k.verdict === 'covered' ? 1 : k.verdict === 'partial' ? 0.5 : 0), 0) /
     totalWeight;
 
-  const reference = new Set(contentStems(task.referenceAnswer).filter((s) => !questionStems.has(s)));
   const answerStems = new Set<string>();
   answer.forEach((s, i) => prose[i] && s.stems.forEach((st) => answerStems.add(st)));
   let recalled = 0;

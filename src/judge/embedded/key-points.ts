@@ -72,7 +72,12 @@ function strengthOf(hits: number, overlap: number, statementSize: number): 0 | 0
  * consecutive sentences; the one with more of it is quoted. Sentences that are not prose (keyword lists)
  * can earn a partial at most.
  */
-export function matchKeyPoint(kp: CompiledKeyPoint, answer: readonly Sentence[], prose: readonly boolean[]): PointMatch {
+export function matchKeyPoint(
+  kp: CompiledKeyPoint,
+  answer: readonly Sentence[],
+  prose: readonly boolean[],
+  pairs: readonly (ReadonlySet<string> | null)[] = pairStems(answer, prose),
+): PointMatch {
   let best: PointMatch = { strength: 0, sentence: -1, hits: 0, overlap: 0 };
   const consider = (m: PointMatch) => {
     if (m.strength > best.strength || (m.strength === best.strength && m.hits + m.overlap > best.hits + best.overlap)) best = m;
@@ -86,12 +91,21 @@ export function matchKeyPoint(kp: CompiledKeyPoint, answer: readonly Sentence[],
     consider({ strength, sentence: i, ...single });
 
     const next = answer[i + 1];
-    if (next && prose[i] && prose[i + 1]) {
-      const pair = matchIn(new Set([...s.stems, ...next.stems]), kp);
+    const pairSet = pairs[i];
+    if (next && pairSet) {
+      const pair = matchIn(pairSet, kp);
       const nextOnly = matchIn(next.stems, kp);
       const quoted = nextOnly.hits + nextOnly.overlap > single.hits + single.overlap ? i + 1 : i;
       consider({ strength: strengthOf(pair.hits, pair.overlap, kp.statement.length), sentence: quoted, ...pair });
     }
   }
   return best;
+}
+
+/** Stems of each prose sentence joined with the next prose sentence (null where there is no such pair). */
+export function pairStems(answer: readonly Sentence[], prose: readonly boolean[]): (ReadonlySet<string> | null)[] {
+  return answer.map((s, i) => {
+    const next = answer[i + 1];
+    return next && prose[i] && prose[i + 1] ? new Set([...s.stems, ...next.stems]) : null;
+  });
 }

@@ -1,0 +1,5 @@
+import { main as embeddedJudge } from './embedded-judge.js';
+
+// Benchmarks run in sequence in one process, so each one's figures come from the same run and machine.
+const results = [await embeddedJudge()];
+if (results.some((ok) => !ok)) process.exitCode = 1;
