@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { calibratorFromArtifact, readCalibrationArtifact } from '../src/grading/calibration-artifact.js';
 import { JudgeKind } from '../src/grading/grade-schema.js';
+import { roundScore } from '../src/grading/levels.js';
 import type { Agreement } from './metrics.js';
 import type { EvalReport } from './report.js';
 
@@ -31,7 +32,7 @@ export const GateFile = z.strictObject({
   minItems: z.number().int().positive(),
   maxUnscored: z.number().int().nonnegative().default(0),
   thresholds: z.record(z.string().regex(METRIC, 'must be raw.<metric> or calibrated.<metric>'), Threshold),
-  /** Items with this tag must score at most maxScore, raw and calibrated. */
+  /** Items with this tag must score at most maxScore: raw, and as shown after the shipped calibration. */
   adversarial: z.strictObject({ tag: z.string().min(1), maxScore: z.number() }),
   /** Calibration artifact the server ships; the gate fails when it no longer fits the judge. */
   calibrationArtifact: z.string().optional(),
@@ -76,24 +77,31 @@ export function checkGate(report: EvalReport, gate: GateFile, readArtifact = rea
     if (t.max !== undefined) check(value !== null && value <= t.max, `${path} ${fmt(value)} <= ${t.max}`, `${path} is ${fmt(value)}, above its threshold ${t.max}`);
   }
 
-  const adversarial = report.items.filter((i) => i.tags.includes(gate.adversarial.tag));
-  const over = adversarial.filter((i) => (i.raw ?? 0) > gate.adversarial.maxScore || (i.calibrated ?? 0) > gate.adversarial.maxScore);
-  check(
-    over.length === 0,
-    `${adversarial.length} ${gate.adversarial.tag} items all score <= ${gate.adversarial.maxScore}`,
-    `${over.length} of ${adversarial.length} ${gate.adversarial.tag} items score above ${gate.adversarial.maxScore}: ` +
-      over.map((i) => `${i.id} (${i.source}; raw ${fmt(i.raw)}, calibrated ${fmt(i.calibrated)}, human ${fmt(i.human)}, tags ${i.tags.join('/')}, flags ${i.flags.join('/') || 'none'})`).join('; '),
-  );
-
-  if (gate.calibrationArtifact) {
-    const artifact = readArtifact(gate.calibrationArtifact);
+  // The calibration the server ships, when it fits this judge: adversarial items are checked on the
+  // score a candidate would see, as well as on the judge's raw score.
+  const artifact = gate.calibrationArtifact ? readArtifact(gate.calibrationArtifact) : null;
+  const shipped = artifact ? calibratorFromArtifact(artifact) : null;
+  if (artifact && gate.calibrationArtifact) {
     check(
-      calibratorFromArtifact(artifact).appliesTo(report.judge),
+      shipped?.appliesTo(report.judge) ?? false,
       `calibration ${gate.calibrationArtifact} fits ${report.judge.model} ${report.judge.promptVersion}`,
       `calibration ${gate.calibrationArtifact} was fitted for ${artifact.judge.model} ${artifact.judge.promptVersion}, the judge is ` +
         `${report.judge.model} ${report.judge.promptVersion}: the server would ignore it. Refit with ` +
         `npm run eval -- --data data/labelled --judge ${gate.judge} --fit-calibration ${gate.calibrationArtifact}`,
     );
   }
+  const shown = (raw: number | null) => (raw === null ? null : shipped?.appliesTo(report.judge) ? roundScore(shipped.apply(raw)) : raw);
+
+  const adversarial = report.items.filter((i) => i.tags.includes(gate.adversarial.tag));
+  const max = gate.adversarial.maxScore;
+  const over = adversarial.filter((i) => (i.raw ?? 0) > max || (shown(i.raw) ?? 0) > max);
+  check(
+    over.length === 0,
+    `${adversarial.length} ${gate.adversarial.tag} items all score <= ${max}${shipped ? ' (raw and as shown after calibration)' : ''}`,
+    `${over.length} of ${adversarial.length} ${gate.adversarial.tag} items score above ${max}: ` +
+      over
+        .map((i) => `${i.id} (${i.source}; raw ${fmt(i.raw)}, shown ${fmt(shown(i.raw))}, human ${fmt(i.human)}, tags ${i.tags.join('/')}, flags ${i.flags.join('/') || 'none'})`)
+        .join('; '),
+  );
   return { passed: failures.length === 0, failures, passes };
 }
