@@ -33,7 +33,12 @@ export const GateFile = z.strictObject({
   maxUnscored: z.number().int().nonnegative().default(0),
   thresholds: z.record(z.string().regex(METRIC, 'must be raw.<metric> or calibrated.<metric>'), Threshold),
   /** Items with this tag must score at most maxScore: raw, and as shown after the shipped calibration. */
-  adversarial: z.strictObject({ tag: z.string().min(1), maxScore: z.number() }),
+  adversarial: z.strictObject({
+    tag: z.string().min(1),
+    maxScore: z.number(),
+    /** Adversarial items that test the other way (e.g. a correct but terse answer must not be under-scored). */
+    exceptTags: z.array(z.string().min(1)).default([]),
+  }),
   /** Calibration artifact the server ships; the gate fails when it no longer fits the judge. */
   calibrationArtifact: z.string().optional(),
 });
@@ -92,16 +97,17 @@ export function checkGate(report: EvalReport, gate: GateFile, readArtifact = rea
   }
   const shown = (raw: number | null) => (raw === null ? null : shipped?.appliesTo(report.judge) ? roundScore(shipped.apply(raw)) : raw);
 
-  const adversarial = report.items.filter((i) => i.tags.includes(gate.adversarial.tag));
+  const { exceptTags } = gate.adversarial;
+  const adversarial = report.items.filter((i) => i.tags.includes(gate.adversarial.tag) && !i.tags.some((t) => exceptTags.includes(t)));
   const max = gate.adversarial.maxScore;
   const over = adversarial.filter((i) => (i.raw ?? 0) > max || (shown(i.raw) ?? 0) > max);
   check(
     over.length === 0,
-    `${adversarial.length} ${gate.adversarial.tag} items all score <= ${max}${shipped ? ' (raw and as shown after calibration)' : ''}`,
-    `${over.length} of ${adversarial.length} ${gate.adversarial.tag} items score above ${max}: ` +
+    `${adversarial.length} ${gate.adversarial.tag} items${exceptTags.length ? ` (not ${exceptTags.join(', ')})` : ''} all score <= ${max}${shipped ? ' (raw and as shown after calibration)' : ''}`,
+    `${over.length} of ${adversarial.length} ${gate.adversarial.tag} items score above ${max}:` +
       over
-        .map((i) => `${i.id} (${i.source}; raw ${fmt(i.raw)}, shown ${fmt(shown(i.raw))}, human ${fmt(i.human)}, tags ${i.tags.join('/')}, flags ${i.flags.join('/') || 'none'})`)
-        .join('; '),
+        .map((i) => `\n    ${i.id} (${i.source}; raw ${fmt(i.raw)}, shown ${fmt(shown(i.raw))}, human ${fmt(i.human)}, tags ${i.tags.join('/')}, flags ${i.flags.join('/') || 'none'})`)
+        .join(''),
   );
   return { passed: failures.length === 0, failures, passes };
 }

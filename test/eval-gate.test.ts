@@ -16,7 +16,7 @@ const gate = (over: Partial<GateFile> = {}): GateFile => ({
   minItems: 5,
   maxUnscored: 0,
   thresholds: { 'raw.qwk': { min: 0.3 }, 'raw.mae': { max: 1.5 } },
-  adversarial: { tag: 'adversarial', maxScore: 2 },
+  adversarial: { tag: 'adversarial', maxScore: 2, exceptTags: [] },
   ...over,
 });
 
@@ -39,9 +39,11 @@ describe('CI gate', () => {
   });
 
   it('fails when an adversarial item scores above the cap, naming the item', () => {
-    const r = checkGate(report, gate({ adversarial: { tag: 'partial', maxScore: 1 } }));
+    const r = checkGate(report, gate({ adversarial: { tag: 'partial', maxScore: 1, exceptTags: [] } }));
     expect(r.passed).toBe(false);
-    expect(r.failures[0]).toMatch(/^1 of 1 partial items score above 1: m2 \(test\/fixtures\/labelled-mini\.jsonl:2; raw /);
+    expect(r.failures[0]).toMatch(/^1 of 1 partial items score above 1:\n    m2 \(test\/fixtures\/labelled-mini\.jsonl:2; raw /);
+    // an item that tests the other way can be exempted by one of its tags
+    expect(checkGate(report, gate({ adversarial: { tag: 'partial', maxScore: 1, exceptTags: ['partial'] } })).passed).toBe(true);
   });
 
   it('fails on too few items, another judge, or a calibration that no longer fits the judge', () => {
@@ -58,7 +60,7 @@ describe('CI gate', () => {
     // m5 (keyword stuffing) has raw 2; a map that lifts 2 to 3 would show the candidate a 3.
     const lifting = { ...artifactFromReport(report, 'x'), points: [{ raw: 1, calibrated: 1 }, { raw: 2, calibrated: 3 }, { raw: 5, calibrated: 5 }] };
     const r = checkGate(report, gate({ calibrationArtifact: 'cal.json' }), () => lifting);
-    expect(r.failures).toEqual([expect.stringMatching(/^1 of 2 adversarial items score above 2: m5 \(.*raw 2\.000, shown 3\.000/)]);
+    expect(r.failures).toEqual([expect.stringMatching(/^1 of 2 adversarial items score above 2:\n    m5 \(.*raw 2\.000, shown 3\.000/)]);
   });
 
   it('refuses a gate file with an unknown metric', () => {

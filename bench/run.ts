@@ -1,0 +1,5 @@
+import { main as evalHarness } from './eval-harness.js';
+
+// Benchmarks run in sequence in one process, so each one's figures come from the same run and machine.
+const results = [await evalHarness()];
+if (results.some((ok) => !ok)) process.exitCode = 1;
