@@ -91,6 +91,8 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
     if (folds < 2) throw new UsageError('--folds must be at least 2');
     const scale = a.scale ? parseScale(a.scale) : { min: 1, max: 5 };
     const price = a.price ? parsePrice(a.price) : null;
+    // Read the gate before grading, so a broken gate file does not cost a whole (possibly paid) run.
+    const gate = a.gate ? readGateFile(a.gate) : null;
 
     const runEnv: Record<string, string | undefined> = { ...env, ...(a.judge ? { JUDGE: a.judge } : {}) };
     // A replay never reaches a provider, so CI needs none configured; this address is never called.
@@ -135,8 +137,8 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
       writeArtifact(a['fit-calibration'], artifact);
       io.stdout(`calibration ${artifact.id} (${artifact.points.length} knots, ${artifact.fittedOn.items} items) written to ${a['fit-calibration']}\n`);
     }
-    if (a.gate) {
-      const result = checkGate(report, readGateFile(a.gate));
+    if (gate) {
+      const result = checkGate(report, gate);
       for (const p of result.passes) io.stdout(`gate ok:   ${p}\n`);
       for (const f of result.failures) io.stdout(`gate FAIL: ${f}\n`);
       io.stdout(result.passed ? `gate passed (${a.gate})\n` : `gate FAILED: ${result.failures.length} check(s) failed (${a.gate})\n`);

@@ -45,7 +45,13 @@ export const GateFile = z.strictObject({
 export type GateFile = z.infer<typeof GateFile>;
 
 export function readGateFile(path: string): GateFile {
-  const parsed = GateFile.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new RangeError(`gate file ${path}: ${(err as Error).message}`);
+  }
+  const parsed = GateFile.safeParse(json);
   if (!parsed.success) {
     throw new RangeError(`gate file ${path} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }

@@ -58,8 +58,9 @@ export interface CacheStats {
   hits: number;
   /** Calls that reached the provider. */
   providerCalls: number;
-  /** Requests `--replay` found no reply for. */
+  /** Requests `--replay` found no reply for, and the key of the first one. */
   replayMisses: number;
+  firstMissKey: string | null;
   /** Tokens of the provider calls made in this run. */
   freshUsage: Usage;
   /** Tokens of the replies served from the cache: what the cache saved. */
@@ -90,6 +91,7 @@ export function createCachedChat(inner: ChatCompleter, options: CachedChatOption
     hits: 0,
     providerCalls: 0,
     replayMisses: 0,
+    firstMissKey: null,
     freshUsage: { promptTokens: 0, completionTokens: 0 },
     cachedUsage: { promptTokens: 0, completionTokens: 0 },
   };
@@ -144,6 +146,7 @@ export function createCachedChat(inner: ChatCompleter, options: CachedChatOption
     }
     if (replay) {
       stats.replayMisses++;
+      stats.firstMissKey ??= key;
       throw new CacheMissError(key, request.model);
     }
     const call = (async () => {

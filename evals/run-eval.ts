@@ -60,7 +60,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalReport> {
     ...(options.progress ? { progress: createProgress(items.length, options.progress, now) } : {}),
     check: () => {
       const s = stats?.();
-      return s && s.replayMisses > 0 ? new CacheMissError('(see the first miss)', options.judge.model) : null;
+      return s && s.replayMisses > 0 ? new CacheMissError(s.firstMissKey ?? '', options.judge.model) : null;
     },
   });
   const wallMs = now() - started;
