@@ -1,5 +1,6 @@
 import { main as embeddedJudge } from './embedded-judge.js';
+import { main as evalHarness } from './eval-harness.js';
 
 // Benchmarks run in sequence in one process, so each one's figures come from the same run and machine.
-const results = [await embeddedJudge()];
+const results = [await embeddedJudge(), await evalHarness()];
 if (results.some((ok) => !ok)) process.exitCode = 1;

@@ -17,6 +17,10 @@ export const Env = z.object({
   OPENAI_BASE_URL: opt(z.url()),
   JUDGE_MODEL: withDefault(z.string().min(1), 'gpt-4o-mini'),
   BANK_PATH: opt(z.string()),
+  /** Calibration artifact to apply; default `data/calibration/<judge kind>.json` when that file exists. */
+  CALIBRATION_PATH: opt(z.string()),
+  /** Where the eval harness caches LLM replies; default `evals/cache`. */
+  EVAL_CACHE_DIR: opt(z.string()),
 });
 export type Config = z.infer<typeof Env>;
 

@@ -1,0 +1,159 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createBankIndex } from '../src/bank/bank-index.js';
+import { loadBank } from '../src/bank/load-bank.js';
+import { createJudge as defaultCreateJudge } from '../src/compose.js';
+import { loadConfig } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
+import { artifactFromReport, writeArtifact } from './calibration-fit.js';
+import { parsePrice } from './cost.js';
+import { parseScale } from './dataset.js';
+import { checkGate, readGateFile } from './gate.js';
+import { type CachedChat, CacheMissError, createCachedChat } from './llm-cache.js';
+import type { ProgressStream } from './progress.js';
+import { reportHtml } from './report-html.js';
+import { runEval } from './run-eval.js';
+import { summaryText } from './summary-text.js';
+
+export const USAGE = `usage: npm run eval -- --data FILE|DIR [options]
+  --data FILE|DIR        labelled answers, JSONL (a folder: all its .jsonl files)
+  --judge embedded|llm   judge to evaluate (default: as the server picks it, from JUDGE and OPENAI_*)
+  --scale MIN:MAX        scale of humanScore, mapped linearly onto 1..5 (default 1:5)
+  --folds K              cross-validation folds, split by question (default 5)
+  --concurrency N        items graded at once (default 8)
+  --limit N              grade only the first N valid items
+  --out DIR              where report.json and report.html go (default evals/out/<timestamp>)
+  --cache DIR            LLM reply cache (default $EVAL_CACHE_DIR or evals/cache)
+  --no-cache             no reply cache
+  --replay               serve LLM replies from the cache only; a miss fails the run
+  --price IN:OUT         USD per million input/output tokens, for the cost line
+  --fit-calibration FILE fit the calibration on all items and write the artifact the server loads
+  --gate FILE            check the report against the thresholds in FILE; exit 1 if any fails`;
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const DEFAULT_CACHE_DIR = join(ROOT, 'evals', 'cache');
+
+export interface CommandIo {
+  stdout: (text: string) => void;
+  stderr: ProgressStream;
+}
+
+export interface CommandDeps {
+  /** The judge factory; the real one from src/compose.ts by default. */
+  createJudge?: typeof defaultCreateJudge;
+  now?: () => Date;
+}
+
+class UsageError extends Error {}
+
+function positiveInt(name: string, v: string | undefined, fallback: number | null): number | null {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer (got "${v}")`);
+  return n;
+}
+
+/**
+ * `npm run eval`: returns the exit code (0 ok, 1 run or gate failure, 2 bad usage or configuration).
+ * Tables go to stdout, progress and problems to stderr.
+ */
+export async function runEvalCommand(argv: string[], env: Record<string, string | undefined>, io: CommandIo, deps: CommandDeps = {}): Promise<number> {
+  const err = (line: string) => io.stderr.write(`${line}\n`);
+  try {
+    const { values: a } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        data: { type: 'string' },
+        judge: { type: 'string' },
+        scale: { type: 'string' },
+        folds: { type: 'string' },
+        concurrency: { type: 'string' },
+        limit: { type: 'string' },
+        out: { type: 'string' },
+        cache: { type: 'string' },
+        'no-cache': { type: 'boolean' },
+        replay: { type: 'boolean' },
+        price: { type: 'string' },
+        'fit-calibration': { type: 'string' },
+        gate: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (a.help) return io.stdout(`${USAGE}\n`), 0;
+    if (!a.data) throw new UsageError('--data is required');
+    if (a.judge !== undefined && a.judge !== 'embedded' && a.judge !== 'llm') throw new UsageError(`--judge must be embedded or llm (got "${a.judge}")`);
+    if (a.replay && a['no-cache']) throw new UsageError('--replay needs the cache; drop --no-cache');
+    const folds = positiveInt('folds', a.folds, 5) ?? 5;
+    if (folds < 2) throw new UsageError('--folds must be at least 2');
+    const scale = a.scale ? parseScale(a.scale) : { min: 1, max: 5 };
+    const price = a.price ? parsePrice(a.price) : null;
+    // Read the gate before grading, so a broken gate file does not cost a whole (possibly paid) run.
+    const gate = a.gate ? readGateFile(a.gate) : null;
+
+    const runEnv: Record<string, string | undefined> = { ...env, ...(a.judge ? { JUDGE: a.judge } : {}) };
+    // A replay never reaches a provider, so CI needs none configured; this address is never called.
+    if (a.replay && a.judge === 'llm' && !runEnv.OPENAI_API_KEY && !runEnv.OPENAI_BASE_URL) runEnv.OPENAI_BASE_URL = 'http://replay.invalid/v1';
+    const config = loadConfig(runEnv);
+    const bank = createBankIndex(loadBank(config.BANK_PATH));
+    const cacheDir = a['no-cache'] ? null : (a.cache ?? config.EVAL_CACHE_DIR ?? DEFAULT_CACHE_DIR);
+    // Set by the factory only when the judge talks to an LLM.
+    const wrapped: { chat: CachedChat | null } = { chat: null };
+    const judge = (deps.createJudge ?? defaultCreateJudge)(config, {
+      wrapChat: (inner) => (wrapped.chat = createCachedChat(inner, { dir: cacheDir, replay: a.replay ?? false })),
+    });
+    const { chat } = wrapped;
+    err(`evaluating the ${judge.kind} judge ${judge.model} (${judge.promptVersion}) on ${a.data}${chat ? `, cache ${cacheDir ?? 'off'}${a.replay ? ' (replay)' : ''}` : ''}`);
+
+    const report = await runEval({
+      data: a.data,
+      bank,
+      judge,
+      scale,
+      folds,
+      concurrency: positiveInt('concurrency', a.concurrency, 8) ?? 8,
+      limit: positiveInt('limit', a.limit, null),
+      llmStats: chat ? () => chat.stats() : null,
+      cacheDir: chat ? cacheDir : null,
+      replay: a.replay ?? false,
+      price,
+      progress: io.stderr,
+    });
+    for (const l of report.invalidLines) err(`skipped ${l.source}: ${l.reason}`);
+    if (report.skipped) err(`${report.skipped} invalid line(s) skipped; ${report.n + report.unscored.count} graded`);
+
+    const stamp = (deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
+    const out = a.out ?? join(ROOT, 'evals', 'out', stamp);
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(out, 'report.html'), reportHtml(report));
+    io.stdout(`${summaryText(report)}\n\nreport: ${join(out, 'report.json')} and report.html\n`);
+
+    if (a['fit-calibration']) {
+      const artifact = artifactFromReport(report, a.data);
+      writeArtifact(a['fit-calibration'], artifact);
+      io.stdout(`calibration ${artifact.id} (${artifact.points.length} knots, ${artifact.fittedOn.items} items) written to ${a['fit-calibration']}\n`);
+    }
+    if (gate) {
+      const result = checkGate(report, gate);
+      for (const p of result.passes) io.stdout(`gate ok:   ${p}\n`);
+      for (const f of result.failures) io.stdout(`gate FAIL: ${f}\n`);
+      io.stdout(result.passed ? `gate passed (${a.gate})\n` : `gate FAILED: ${result.failures.length} check(s) failed (${a.gate})\n`);
+      if (!result.passed) return 1;
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+      err(`${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof RangeError) return err(e.message), 2;
+    if (e instanceof ConfigError) return err(`configuration: ${e.message}`), 2;
+    if (e instanceof CacheMissError) return err(e.message), 1;
+    if (e instanceof Error && 'code' in e && e.code === 'ENOENT') return err(e.message), 2;
+    throw e;
+  }
+}

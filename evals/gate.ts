@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { calibratorFromArtifact, readCalibrationArtifact } from '../src/grading/calibration-artifact.js';
+import { JudgeKind } from '../src/grading/grade-schema.js';
+import { roundScore } from '../src/grading/levels.js';
+import type { Agreement } from './metrics.js';
+import type { EvalReport } from './report.js';
+
+const METRIC = /^(raw|calibrated)\.(pearson|spearman|qwk|mae|rmse|exact|within1)$/;
+const NAMES = ['pearson', 'spearman', 'qwk', 'mae', 'rmse', 'exact', 'within1'] as const;
+type MetricName = (typeof NAMES)[number];
+const isMetricName = (m: string | undefined): m is MetricName => NAMES.some((n) => n === m);
+
+/** The value a threshold path such as `calibrated.qwk` names in a report. */
+function metricAt(report: EvalReport, path: string): number | null {
+  const [series, metric] = path.split('.');
+  const values: Agreement = series === 'raw' ? report.metrics.raw : report.metrics.calibrated;
+  return isMetricName(metric) ? values[metric] : null;
+}
+
+const Threshold = z
+  .strictObject({ min: z.number().optional(), max: z.number().optional() })
+  .refine((t) => t.min !== undefined || t.max !== undefined, 'give min, max or both');
+
+/** The versioned thresholds file of the CI gate (evals/gate.json). */
+export const GateFile = z.strictObject({
+  version: z.number().int().positive(),
+  /** Why the thresholds are where they are: what was measured when they were set. */
+  note: z.string().optional(),
+  judge: JudgeKind,
+  /** Fewer scored items than this means the data did not load as expected. */
+  minItems: z.number().int().positive(),
+  maxUnscored: z.number().int().nonnegative().default(0),
+  thresholds: z.record(z.string().regex(METRIC, 'must be raw.<metric> or calibrated.<metric>'), Threshold),
+  /** Items with this tag must score at most maxScore: raw, and as shown after the shipped calibration. */
+  adversarial: z.strictObject({
+    tag: z.string().min(1),
+    maxScore: z.number(),
+    /** Adversarial items that test the other way (e.g. a correct but terse answer must not be under-scored). */
+    exceptTags: z.array(z.string().min(1)).default([]),
+  }),
+  /** Calibration artifact the server ships; the gate fails when it no longer fits the judge. */
+  calibrationArtifact: z.string().optional(),
+});
+export type GateFile = z.infer<typeof GateFile>;
+
+export function readGateFile(path: string): GateFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new RangeError(`gate file ${path}: ${(err as Error).message}`);
+  }
+  const parsed = GateFile.safeParse(json);
+  if (!parsed.success) {
+    throw new RangeError(`gate file ${path} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export interface GateResult {
+  passed: boolean;
+  /** One line per failed check, saying what was expected and what was measured. */
+  failures: string[];
+  /** One line per check that passed. */
+  passes: string[];
+}
+
+const fmt = (x: number | null) => (x === null ? 'undefined' : x.toFixed(3));
+
+/** Check a report against the gate. Every failure says which number broke which threshold. */
+export function checkGate(report: EvalReport, gate: GateFile, readArtifact = readCalibrationArtifact): GateResult {
+  const failures: string[] = [];
+  const passes: string[] = [];
+  const check = (ok: boolean, pass: string, fail: string) => (ok ? passes.push(pass) : failures.push(fail));
+
+  check(report.judge.kind === gate.judge, `judge is ${gate.judge}`, `the gate is for the ${gate.judge} judge, the report is of the ${report.judge.kind} judge`);
+  check(report.n >= gate.minItems, `${report.n} items scored (>= ${gate.minItems})`, `only ${report.n} items scored, the gate needs at least ${gate.minItems}`);
+  check(
+    report.unscored.count <= gate.maxUnscored,
+    `${report.unscored.count} unscored (<= ${gate.maxUnscored})`,
+    `${report.unscored.count} items unscored (at most ${gate.maxUnscored}): ${report.unscored.items.map((u) => `${u.id} (${u.reason})`).join(', ')}`,
+  );
+
+  for (const [path, t] of Object.entries(gate.thresholds)) {
+    const value = metricAt(report, path);
+    if (t.min !== undefined) check(value !== null && value >= t.min, `${path} ${fmt(value)} >= ${t.min}`, `${path} is ${fmt(value)}, below its threshold ${t.min}`);
+    if (t.max !== undefined) check(value !== null && value <= t.max, `${path} ${fmt(value)} <= ${t.max}`, `${path} is ${fmt(value)}, above its threshold ${t.max}`);
+  }
+
+  // The calibration the server ships, when it fits this judge: adversarial items are checked on the
+  // score a candidate would see, as well as on the judge's raw score.
+  const artifact = gate.calibrationArtifact ? readArtifact(gate.calibrationArtifact) : null;
+  const shipped = artifact ? calibratorFromArtifact(artifact) : null;
+  if (artifact && gate.calibrationArtifact) {
+    check(
+      shipped?.appliesTo(report.judge) ?? false,
+      `calibration ${gate.calibrationArtifact} fits ${report.judge.model} ${report.judge.promptVersion}`,
+      `calibration ${gate.calibrationArtifact} was fitted for ${artifact.judge.model} ${artifact.judge.promptVersion}, the judge is ` +
+        `${report.judge.model} ${report.judge.promptVersion}: the server would ignore it. Refit with ` +
+        `npm run eval -- --data data/labelled --judge ${gate.judge} --fit-calibration ${gate.calibrationArtifact}`,
+    );
+  }
+  const shown = (raw: number | null) => (raw === null ? null : shipped?.appliesTo(report.judge) ? roundScore(shipped.apply(raw)) : raw);
+
+  const { exceptTags } = gate.adversarial;
+  const adversarial = report.items.filter((i) => i.tags.includes(gate.adversarial.tag) && !i.tags.some((t) => exceptTags.includes(t)));
+  const max = gate.adversarial.maxScore;
+  const over = adversarial.filter((i) => (i.raw ?? 0) > max || (shown(i.raw) ?? 0) > max);
+  check(
+    over.length === 0,
+    `${adversarial.length} ${gate.adversarial.tag} items${exceptTags.length ? ` (not ${exceptTags.join(', ')})` : ''} all score <= ${max}${shipped ? ' (raw and as shown after calibration)' : ''}`,
+    `${over.length} of ${adversarial.length} ${gate.adversarial.tag} items score above ${max}:` +
+      over
+        .map((i) => `\n    ${i.id} (${i.source}; raw ${fmt(i.raw)}, shown ${fmt(shown(i.raw))}, human ${fmt(i.human)}, tags ${i.tags.join('/')}, flags ${i.flags.join('/') || 'none'})`)
+        .join(''),
+  );
+  return { passed: failures.length === 0, failures, passes };
+}

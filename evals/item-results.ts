@@ -1,0 +1,104 @@
+import type { JudgeKind } from '../src/grading/grade-schema.js';
+import { tokenize } from '../src/text/tokens.js';
+import { crossValidatedCalibration } from './cross-validate.js';
+import type { GradedItem } from './grade-items.js';
+import { bleu, rougeL } from './text-overlap.js';
+
+/** One labelled answer as the report shows it. Scores are on 1..5; `humanScore` on the dataset's scale. */
+export interface ItemResult {
+  id: string;
+  source: string;
+  questionId: string | null;
+  question: string;
+  tags: string[];
+  answer: string;
+  answerWords: number;
+  humanScore: number;
+  human: number;
+  raters: number[];
+  /** The judge's score as `grade()` returned it (rawScore), null when unscored. */
+  raw: number | null;
+  /** Out-of-sample calibrated raw score (fitted on the other folds). */
+  calibrated: number | null;
+  /** Cross-validation fold the item was tested in. */
+  fold: number | null;
+  /** LLM judge only: the score of each order, and their mean (the swap mitigation). */
+  referenceFirst: number | null;
+  referenceLast: number | null;
+  flags: string[];
+  unscored: { reason: string; detail: string } | null;
+  rougeL: number;
+  bleu: number;
+}
+
+/** Scores per ablation variant, paired with the human score, for the scored items that have them. */
+export interface VariantScores {
+  variant: 'none' | 'swap' | 'calibration' | 'swap+calibration';
+  judge: number[];
+  human: number[];
+}
+
+const mean2 = (a: number | null, b: number | null) => (a === null || b === null ? null : (a + b) / 2);
+
+/**
+ * Turn graded items into report rows, and cross-validate the calibration of each score series. For the
+ * LLM judge, `none` is the reference-first order alone and `swap` the mean of both orders; the embedded
+ * judge has a single pass, so `none` is its raw score and it has no swap rows.
+ */
+export function itemResults(graded: readonly GradedItem[], kind: JudgeKind, folds: number): { items: ItemResult[]; variants: VariantScores[] } {
+  const items: ItemResult[] = graded.map(({ item, grade, error }) => ({
+    id: item.id,
+    source: item.source,
+    questionId: item.questionId,
+    question: item.questionLabel,
+    tags: item.tags,
+    answer: item.answer,
+    answerWords: tokenize(item.answer).length,
+    humanScore: item.humanScore,
+    human: item.human,
+    raters: item.raters,
+    raw: grade?.rawScore ?? null,
+    calibrated: null,
+    fold: null,
+    referenceFirst: grade?.consistency?.referenceFirst ?? null,
+    referenceLast: grade?.consistency?.referenceLast ?? null,
+    flags: grade?.flags ?? [],
+    unscored: grade ? grade.unscored : { reason: 'judge-error', detail: error ?? 'grade() failed' },
+    rougeL: rougeL(item.answer, item.referenceAnswer),
+    bleu: bleu(item.answer, item.referenceAnswer),
+  }));
+  const groups = new Map(graded.map((g) => [g.item.id, g.item.group]));
+
+  /** Cross-validated calibration of one score series; returns the pairs of the items that have a score. */
+  const calibrate = (score: (r: ItemResult) => number | null, store?: (r: ItemResult, c: number, fold: number) => void) => {
+    const scored = items.filter((r) => r.unscored === null && score(r) !== null);
+    const cv = crossValidatedCalibration(
+      scored.map((r) => ({ group: groups.get(r.id) ?? r.question, raw: score(r) ?? 0, human: r.human })),
+      folds,
+    );
+    scored.forEach((r, i) => store?.(r, cv.calibrated[i] ?? Number.NaN, cv.fold[i] ?? 0));
+    return { judge: cv.calibrated, uncalibrated: scored.map((r) => score(r) ?? 0), human: scored.map((r) => r.human) };
+  };
+
+  const raw = calibrate((r) => r.raw, (r, c, f) => Object.assign(r, { calibrated: c, fold: f }));
+  if (kind === 'embedded') {
+    return {
+      items,
+      variants: [
+        { variant: 'none', judge: raw.uncalibrated, human: raw.human },
+        { variant: 'calibration', judge: raw.judge, human: raw.human },
+      ],
+    };
+  }
+  const none = calibrate((r) => r.referenceFirst);
+  const swap = calibrate((r) => mean2(r.referenceFirst, r.referenceLast));
+  return {
+    items,
+    variants: [
+      { variant: 'none', judge: none.uncalibrated, human: none.human },
+      { variant: 'swap', judge: swap.uncalibrated, human: swap.human },
+      { variant: 'calibration', judge: none.judge, human: none.human },
+      { variant: 'swap+calibration', judge: swap.judge, human: swap.human },
+    ],
+  };
+}

@@ -1,0 +1,53 @@
+import type { Agreement } from './metrics.js';
+import type { EvalReport } from './report.js';
+
+const COLUMNS: (keyof Agreement)[] = ['n', 'pearson', 'spearman', 'qwk', 'mae', 'rmse', 'exact', 'within1'];
+
+const num = (x: number | null | undefined, digits = 3) => (x === null || x === undefined ? '-' : Number.isInteger(x) ? String(x) : x.toFixed(digits));
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const agreementRow = (label: string, a: Agreement) => [label, ...COLUMNS.map((c) => num(a[c]))];
+
+/** The report's headline numbers as plain-text tables, for the terminal and CI logs. */
+export function summaryText(report: EvalReport): string {
+  const out: string[] = [];
+  const j = report.judge;
+  out.push(`judge ${j.kind} ${j.model} (${j.promptVersion}); ${report.n} items scored, ${report.skipped} lines skipped, ${report.unscored.count} unscored`);
+  if (report.unscored.count) out.push(`unscored: ${Object.entries(report.unscored.reasons).map(([r, n]) => `${r} ${n}`).join(', ')}`);
+  const rows = [agreementRow('raw', report.metrics.raw), agreementRow(`calibrated (${report.config.folds}-fold CV)`, report.metrics.calibrated)];
+  if (report.ceiling) rows.push(agreementRow(`human ceiling (${report.ceiling.items} items)`, report.ceiling));
+  out.push('', table(['agreement with humans', ...COLUMNS], rows));
+  out.push('', table(['ablation', ...COLUMNS], report.ablation.map((a) => agreementRow(a.variant, a))));
+  const b = report.baselines;
+  out.push(
+    '',
+    table(
+      ['vs human', 'pearson', 'spearman'],
+      [
+        ['judge raw', num(b.judgeRaw.pearson), num(b.judgeRaw.spearman)],
+        ['judge calibrated', num(b.judgeCalibrated.pearson), num(b.judgeCalibrated.spearman)],
+        ['ROUGE-L', num(b.rougeL.pearson), num(b.rougeL.spearman)],
+        ['BLEU', num(b.bleu.pearson), num(b.bleu.spearman)],
+      ],
+    ),
+  );
+  const p = report.bias.position;
+  out.push('', `verbosity bias (corr. of judge-human with length): raw ${num(report.bias.verbosity.raw)}, calibrated ${num(report.bias.verbosity.calibrated)}`);
+  if (p) out.push(`position bias: mean(ref-first - ref-last) ${num(p.meanDifference)}, orders differing by 2+: ${num(p.shareDiffering2OrMore)} (n ${p.n})`);
+  if (report.llm) {
+    const l = report.llm;
+    const tokens = (u: { promptTokens: number; completionTokens: number }) => `${u.promptTokens} in / ${u.completionTokens} out`;
+    out.push(
+      `LLM: ${l.providerCalls} provider calls, ${l.cacheHits} cache hits; tokens billed ${tokens(l.freshUsage)}, from cache ${tokens(l.cachedUsage)}; ` +
+        `cost ${l.costUsd === null ? 'unknown (no price for this model; pass --price IN:OUT)' : `$${l.costUsd.toFixed(4)}`}` +
+        (l.costWithoutCacheUsd === null ? '' : ` (without cache $${l.costWithoutCacheUsd.toFixed(4)})`),
+    );
+  }
+  out.push(`wall time ${(report.timing.wallMs / 1000).toFixed(2)} s, ${report.timing.itemsPerSecond.toFixed(1)} items/s`);
+  return out.join('\n');
+}
