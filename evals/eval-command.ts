@@ -140,6 +140,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
     if (gate) {
       const result = checkGate(report, gate);
       for (const p of result.passes) io.stdout(`gate ok:   ${p}\n`);
+      for (const w of result.warnings) io.stdout(`gate WARN: ${w}\n`);
       for (const f of result.failures) io.stdout(`gate FAIL: ${f}\n`);
       io.stdout(result.passed ? `gate passed (${a.gate})\n` : `gate FAILED: ${result.failures.length} check(s) failed (${a.gate})\n`);
       if (!result.passed) return 1;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { calibratorFromArtifact, readCalibrationArtifact } from '../src/grading/calibration-artifact.js';
 import { JudgeKind } from '../src/grading/grade-schema.js';
-import { roundScore } from '../src/grading/levels.js';
+import { levelOf, roundScore } from '../src/grading/levels.js';
 import type { Agreement } from './metrics.js';
 import type { EvalReport } from './report.js';
 
@@ -38,6 +38,12 @@ export const GateFile = z.strictObject({
     maxScore: z.number(),
     /** Adversarial items that test the other way (e.g. a correct but terse answer must not be under-scored). */
     exceptTags: z.array(z.string().min(1)).default([]),
+    /**
+     * Attacks this judge is known not to resist (a lexical judge cannot tell a fluent wrong answer from a
+     * right one). Their items over maxScore are listed as warnings on every run instead of failing it; a
+     * judge that can resist them should have this list emptied.
+     */
+    knownBlindSpots: z.array(z.string().min(1)).default([]),
   }),
   /** Calibration artifact the server ships; the gate fails when it no longer fits the judge. */
   calibrationArtifact: z.string().optional(),
@@ -64,6 +70,8 @@ export interface GateResult {
   failures: string[];
   /** One line per check that passed. */
   passes: string[];
+  /** Known blind spots, reported but not failing. */
+  warnings: string[];
 }
 
 const fmt = (x: number | null) => (x === null ? 'undefined' : x.toFixed(3));
@@ -72,6 +80,7 @@ const fmt = (x: number | null) => (x === null ? 'undefined' : x.toFixed(3));
 export function checkGate(report: EvalReport, gate: GateFile, readArtifact = readCalibrationArtifact): GateResult {
   const failures: string[] = [];
   const passes: string[] = [];
+  const warnings: string[] = [];
   const check = (ok: boolean, pass: string, fail: string) => (ok ? passes.push(pass) : failures.push(fail));
 
   check(report.judge.kind === gate.judge, `judge is ${gate.judge}`, `the gate is for the ${gate.judge} judge, the report is of the ${report.judge.kind} judge`);
@@ -101,19 +110,33 @@ export function checkGate(report: EvalReport, gate: GateFile, readArtifact = rea
         `npm run eval -- --data data/labelled --judge ${gate.judge} --fit-calibration ${gate.calibrationArtifact}`,
     );
   }
-  const shown = (raw: number | null) => (raw === null ? null : shipped?.appliesTo(report.judge) ? roundScore(shipped.apply(raw)) : raw);
+  const shown = (raw: number | null, cap: number | null) =>
+    raw === null ? null : Math.min(cap ?? 5, shipped?.appliesTo(report.judge) ? roundScore(shipped.apply(raw)) : raw);
 
-  const { exceptTags } = gate.adversarial;
-  const adversarial = report.items.filter((i) => i.tags.includes(gate.adversarial.tag) && !i.tags.some((t) => exceptTags.includes(t)));
+  const { exceptTags, knownBlindSpots } = gate.adversarial;
   const max = gate.adversarial.maxScore;
-  const over = adversarial.filter((i) => (i.raw ?? 0) > max || (shown(i.raw) ?? 0) > max);
+  // The judge's own score must not exceed the cap; after calibration, the level the candidate is told
+  // (2.1 reads as 2, "weak") must not either: calibration moves scores by tenths around a level.
+  const overMax = (i: EvalReport['items'][number]) => (i.raw ?? 0) > max || levelOf(shown(i.raw, i.cap) ?? 1).value > max;
+  const tagged = report.items.filter((i) => i.tags.includes(gate.adversarial.tag) && !i.tags.some((t) => exceptTags.includes(t)));
+  const isBlindSpot = (i: (typeof tagged)[number]) => i.tags.some((t) => knownBlindSpots.includes(t));
+  const adversarial = tagged.filter((i) => !isBlindSpot(i));
+  const blind = tagged.filter(isBlindSpot);
+  const blindOver = blind.filter(overMax);
+  if (blindOver.length > 0) {
+    warnings.push(
+      `known blind spot (${knownBlindSpots.join(', ')}): ${blindOver.length} of ${blind.length} items score above ${max}: ` +
+        blindOver.map((i) => `${i.id} raw ${fmt(i.raw)} (human ${fmt(i.human)})`).join(', '),
+    );
+  }
+  const over = adversarial.filter(overMax);
   check(
     over.length === 0,
-    `${adversarial.length} ${gate.adversarial.tag} items${exceptTags.length ? ` (not ${exceptTags.join(', ')})` : ''} all score <= ${max}${shipped ? ' (raw and as shown after calibration)' : ''}`,
+    `${adversarial.length} ${gate.adversarial.tag} items${exceptTags.length || knownBlindSpots.length ? ` (not ${[...exceptTags, ...knownBlindSpots].join(', ')})` : ''} all score <= ${max}${shipped ? ' (raw, and the level shown after calibration)' : ''}`,
     `${over.length} of ${adversarial.length} ${gate.adversarial.tag} items score above ${max}:` +
       over
-        .map((i) => `\n    ${i.id} (${i.source}; raw ${fmt(i.raw)}, shown ${fmt(shown(i.raw))}, human ${fmt(i.human)}, tags ${i.tags.join('/')}, flags ${i.flags.join('/') || 'none'})`)
+        .map((i) => `\n    ${i.id} (${i.source}; raw ${fmt(i.raw)}, shown ${fmt(shown(i.raw, i.cap))}, human ${fmt(i.human)}, tags ${i.tags.join('/')}, flags ${i.flags.join('/') || 'none'})`)
         .join(''),
   );
-  return { passed: failures.length === 0, failures, passes };
+  return { passed: failures.length === 0, failures, passes, warnings };
 }

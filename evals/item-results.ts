@@ -26,6 +26,8 @@ export interface ItemResult {
   referenceFirst: number | null;
   referenceLast: number | null;
   flags: string[];
+  /** The rubric's cap on this answer (see Grade.scoreCap); calibrated scores never exceed it. */
+  cap: number | null;
   unscored: { reason: string; detail: string } | null;
   rougeL: number;
   bleu: number;
@@ -63,6 +65,7 @@ export function itemResults(graded: readonly GradedItem[], kind: JudgeKind, fold
     referenceFirst: grade?.consistency?.referenceFirst ?? null,
     referenceLast: grade?.consistency?.referenceLast ?? null,
     flags: grade?.flags ?? [],
+    cap: grade?.scoreCap ?? null,
     unscored: grade ? grade.unscored : { reason: 'judge-error', detail: error ?? 'grade() failed' },
     rougeL: rougeL(item.answer, item.referenceAnswer),
     bleu: bleu(item.answer, item.referenceAnswer),
@@ -76,8 +79,10 @@ export function itemResults(graded: readonly GradedItem[], kind: JudgeKind, fold
       scored.map((r) => ({ group: groups.get(r.id) ?? r.question, raw: score(r) ?? 0, human: r.human })),
       folds,
     );
-    scored.forEach((r, i) => store?.(r, cv.calibrated[i] ?? Number.NaN, cv.fold[i] ?? 0));
-    return { judge: cv.calibrated, uncalibrated: scored.map((r) => score(r) ?? 0), human: scored.map((r) => r.human) };
+    // As the server does: calibration never lifts an answer over its rubric cap.
+    const calibrated = cv.calibrated.map((c, i) => Math.min(c, scored[i]?.cap ?? 5));
+    scored.forEach((r, i) => store?.(r, calibrated[i] ?? Number.NaN, cv.fold[i] ?? 0));
+    return { judge: calibrated, uncalibrated: scored.map((r) => score(r) ?? 0), human: scored.map((r) => r.human) };
   };
 
   const raw = calibrate((r) => r.raw, (r, c, f) => Object.assign(r, { calibrated: c, fold: f }));

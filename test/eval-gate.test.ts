@@ -16,7 +16,7 @@ const gate = (over: Partial<GateFile> = {}): GateFile => ({
   minItems: 5,
   maxUnscored: 0,
   thresholds: { 'raw.qwk': { min: 0.3 }, 'raw.mae': { max: 1.5 } },
-  adversarial: { tag: 'adversarial', maxScore: 2, exceptTags: [] },
+  adversarial: { tag: 'adversarial', maxScore: 2, exceptTags: [], knownBlindSpots: [] },
   ...over,
 });
 
@@ -39,11 +39,11 @@ describe('CI gate', () => {
   });
 
   it('fails when an adversarial item scores above the cap, naming the item', () => {
-    const r = checkGate(report, gate({ adversarial: { tag: 'partial', maxScore: 1, exceptTags: [] } }));
+    const r = checkGate(report, gate({ adversarial: { tag: 'partial', maxScore: 1, exceptTags: [], knownBlindSpots: [] } }));
     expect(r.passed).toBe(false);
     expect(r.failures[0]).toMatch(/^1 of 1 partial items score above 1:\n    m2 \(test\/fixtures\/labelled-mini\.jsonl:2; raw /);
     // an item that tests the other way can be exempted by one of its tags
-    expect(checkGate(report, gate({ adversarial: { tag: 'partial', maxScore: 1, exceptTags: ['partial'] } })).passed).toBe(true);
+    expect(checkGate(report, gate({ adversarial: { tag: 'partial', maxScore: 1, exceptTags: ['partial'], knownBlindSpots: [] } })).passed).toBe(true);
   });
 
   it('fails on too few items, another judge, or a calibration that no longer fits the judge', () => {
@@ -57,10 +57,33 @@ describe('CI gate', () => {
   });
 
   it('checks adversarial items on the score the shipped calibration would show, not only the raw one', () => {
-    // m5 (keyword stuffing) has raw 2; a map that lifts 2 to 3 would show the candidate a 3.
-    const lifting = { ...artifactFromReport(report, 'x'), points: [{ raw: 1, calibrated: 1 }, { raw: 2, calibrated: 3 }, { raw: 5, calibrated: 5 }] };
-    const r = checkGate(report, gate({ calibrationArtifact: 'cal.json' }), () => lifting);
-    expect(r.failures).toEqual([expect.stringMatching(/^1 of 2 adversarial items score above 2:\n    m5 \(.*raw 2\.000, shown 3\.000/)]);
+    // m3 (a wrong answer) scores low raw; a map that lifts every low score to 3 would show the candidate a 3.
+    const lifting = { ...artifactFromReport(report, 'x'), points: [{ raw: 1, calibrated: 3 }, { raw: 2, calibrated: 3.5 }, { raw: 5, calibrated: 5 }] };
+    const wrong = gate({ calibrationArtifact: 'cal.json', adversarial: { tag: 'wrong', maxScore: 2, exceptTags: [], knownBlindSpots: [] } });
+    const m3 = report.items.find((i) => i.id === 'm3');
+    expect(m3?.raw).toBeLessThanOrEqual(2);
+    expect(checkGate(report, wrong, () => lifting).failures).toEqual([expect.stringMatching(/^1 of 1 wrong items score above 2:\n    m3 \(.*shown 3\.\d+/)]);
+  });
+
+  it('judges the shown score by the level it reads as: 2.3 is still a 2', () => {
+    const nudging = { ...artifactFromReport(report, 'x'), points: [{ raw: 1, calibrated: 2.3 }, { raw: 5, calibrated: 5 }] };
+    const wrong = gate({ calibrationArtifact: 'cal.json', adversarial: { tag: 'wrong', maxScore: 2, exceptTags: [], knownBlindSpots: [] } });
+    expect(checkGate(report, wrong, () => nudging).failures).toEqual([]);
+  });
+
+  it('never lets calibration lift an answer over its rubric cap', () => {
+    // m5 (keyword stuffing) is capped at 2 and m12 (injection) at 1 by the judge: the same lifting map shows them at their caps.
+    const lifting = { ...artifactFromReport(report, 'x'), points: [{ raw: 1, calibrated: 3 }, { raw: 2, calibrated: 3.5 }, { raw: 5, calibrated: 5 }] };
+    expect(report.items.find((i) => i.id === 'm5')?.cap).toBe(2);
+    expect(report.items.find((i) => i.id === 'm12')?.cap).toBe(1);
+    expect(checkGate(report, gate({ calibrationArtifact: 'cal.json' }), () => lifting).failures).toEqual([]);
+  });
+
+  it('reports a known blind spot as a warning instead of failing', () => {
+    const blind = gate({ adversarial: { tag: 'partial', maxScore: 1, exceptTags: [], knownBlindSpots: ['partial'] } });
+    const r = checkGate(report, blind);
+    expect(r.passed).toBe(true);
+    expect(r.warnings).toEqual([expect.stringMatching(/^known blind spot \(partial\): 1 of 1 items score above 1: m2 raw /)]);
   });
 
   it('refuses a gate file with an unknown metric', () => {

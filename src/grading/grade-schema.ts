@@ -109,6 +109,8 @@ export const Grade = z.object({
     .nullable(),
   runs: z.array(JudgeRun),
   usage: Usage.nullable(),
+  /** The most this answer may score under the rubric's rules, e.g. 1 for an attempt to manipulate the grader; `flags` say why. */
+  scoreCap: z.number().min(1).max(5).nullable().optional(),
   latencyMs: z.number().nonnegative(),
   unscored: z.object({ reason: UnscoredReason, detail: z.string() }).nullable(),
 });

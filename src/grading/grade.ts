@@ -65,7 +65,9 @@ export function createGrader(deps: GraderDeps): GradeFn {
     const latencyMs = Math.max(0, Math.round(now() - started));
 
     const rawScore = v.rawScore === null ? null : roundScore(v.rawScore);
-    const score = rawScore === null ? null : calibration ? roundScore(calibration.apply(rawScore)) : rawScore;
+    const cap = v.scoreCap ?? 5;
+    // Calibration maps the judge's scale onto the humans'; it must not lift an answer over its rubric cap.
+    const score = rawScore === null ? null : Math.min(cap, calibration ? roundScore(calibration.apply(rawScore)) : rawScore);
     return {
       questionId: task.questionId,
       score,
@@ -86,6 +88,7 @@ export function createGrader(deps: GraderDeps): GradeFn {
       consistency: v.consistency,
       runs: v.runs,
       usage: v.usage,
+      scoreCap: v.scoreCap ?? null,
       latencyMs,
       unscored: rawScore === null ? (v.unscored ?? { reason: 'judge-error', detail: 'the judge gave no score' }) : null,
     };

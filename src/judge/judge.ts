@@ -27,6 +27,11 @@ export interface JudgeVerdict {
   runs: JudgeRun[];
   usage: Usage | null;
   unscored: { reason: UnscoredReason; detail: string } | null;
+  /**
+   * The most this answer may score under the rubric's own rules (an attempt to manipulate the grader
+   * scores 1; a bag of keywords at most 2), whatever calibration later does to the raw score.
+   */
+  scoreCap?: number | null;
 }
 
 export interface GradeOptions {

@@ -6,7 +6,7 @@ import { isProse, relevantShare, shapeOf } from './answer-signals.js';
 import { type CompiledKeyPoint, compileKeyPoints, matchKeyPoint, pairStems, rubricKeyPoints } from './key-points.js';
 
 /** Bumped whenever a rule or constant below changes, so calibrations fitted on older rules go stale. */
-export const EMBEDDED_RULES_VERSION = 'lexical-1';
+export const EMBEDDED_RULES_VERSION = 'lexical-2';
 export const EMBEDDED_MODEL = 'embedded-lexical';
 
 // How much of the score comes from rubric coverage versus overlap with the reference answer.
@@ -110,9 +110,8 @@ export function evaluateEmbedded(task: GradingTask): JudgeVerdict {
   }
 
   const quality = COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * Math.min(1, referenceRecall / REFERENCE_RECALL_FULL);
-  let score = 1 + 4 * quality;
-  if (flags.includes('manipulation-attempt') || flags.includes('no-content')) score = 1;
-  else if (flags.length > 0) score = Math.min(score, 2);
+  const scoreCap = flags.includes('manipulation-attempt') || flags.includes('no-content') ? 1 : flags.length > 0 ? 2 : null;
+  const score = Math.min(1 + 4 * quality, scoreCap ?? 5);
 
   const strengths = keyPoints.filter((k) => k.verdict === 'covered').map((k) => k.statement);
   const gaps = [
@@ -140,6 +139,7 @@ export function evaluateEmbedded(task: GradingTask): JudgeVerdict {
     runs: [{ order: 'single', score: Math.round(score * 10) / 10, raw: JSON.stringify(raw) }],
     usage: null,
     unscored: null,
+    scoreCap,
   };
 }
 
