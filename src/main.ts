@@ -10,7 +10,11 @@ function start(): void {
   const { config, judge } = services;
   const app = createApp(services);
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    const label = judge.kind === 'embedded' ? 'embedded judge (offline, no LLM)' : `LLM judge ${judge.model}`;
+    const label =
+      judge.kind === 'embedded'
+        ? 'embedded judge (offline, no LLM)'
+        : `LLM judge ${judge.model} at ${config.OPENAI_BASE_URL ?? 'the OpenAI API'}, prompt ${judge.promptVersion}, ` +
+          `up to ${config.LLM_CONCURRENCY} concurrent calls`;
     console.log(`interview coach on http://${info.address === '::1' ? 'localhost' : info.address}:${info.port} - ${label}`);
   });
   const stop = () => server.close(() => process.exit(0));

@@ -26,7 +26,7 @@ export interface JudgeVerdict {
   consistency: Grade['consistency'];
   runs: JudgeRun[];
   usage: Usage | null;
-  unscored: { reason: UnscoredReason; detail: string } | null;
+  unscored: { reason: UnscoredReason; detail: string; retryAfterSeconds?: number } | null;
 }
 
 export interface GradeOptions {
