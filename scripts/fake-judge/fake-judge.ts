@@ -34,7 +34,7 @@ for (const q of bank.bank.questions) {
 }
 
 // What a careless model would take as an instruction to grade high, if it saw it outside the answer.
-const OBEY = /\b(score|grade|rate)\b[^.\n]{0,30}\b(5|five)\b(?![^.\n]{0,5}levels?)|full marks|perfect score|"score"\s*:\s*5/i;
+const OBEY = /\b(give|award|assign|rate|grade)\b[^.\n]{0,40}\b(5|five)\b|full marks|perfect score|"score"\s*:\s*5\b/i;
 
 /** The fake judge's verdict for a judge prompt, or null when the messages are not one. */
 export function fakeVerdict(messages: readonly ChatLike[], options: FakeJudgeOptions = {}): JudgeReply | null {

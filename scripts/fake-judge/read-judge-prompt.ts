@@ -30,7 +30,8 @@ export function readJudgePrompt(messages: readonly ChatLike[], gullible = false)
   if (!open) return null;
   const start = open.index + open[0].length;
   const realClose = user.indexOf(`</candidate_answer_${open[1]}>`, start);
-  const anyClose = user.slice(start).search(/<\/\s*candidate_answer/);
+  // Invisible characters do not hide a tag from a model that reads tokens.
+  const anyClose = user.slice(start).search(/<[\s\u200B-\u200F\u2060\uFEFF]*\/[\s\u200B-\u200F\u2060\uFEFF]*candidate_answer/);
   const end = gullible && anyClose >= 0 ? start + anyClose : realClose;
   if (end < 0) return null;
 

@@ -44,7 +44,10 @@ export function parseReply<T>(text: string | null, schema: z.ZodType<T>): Parsed
   if (!text?.trim()) return { ok: false, problem: 'the reply is empty' };
   const whole = tryJson(text.trim());
   const candidates = whole.ok ? [text.trim()] : jsonObjectsIn(text);
-  if (candidates.length === 0) return { ok: false, problem: 'the reply contains no JSON object' };
+  if (candidates.length === 0) {
+    const started = /^\s*(```\w*\s*)?[{[]/.test(text);
+    return { ok: false, problem: started && !whole.ok ? `the JSON is malformed: ${whole.problem}` : 'the reply contains no JSON object' };
+  }
   let firstProblem: string | null = null;
   for (let i = candidates.length - 1; i >= 0; i--) {
     const json = tryJson(candidates[i] ?? '');

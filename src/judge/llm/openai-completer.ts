@@ -122,16 +122,20 @@ export function toChatFailure(err: unknown): ChatFailure {
   return new ChatFailure('provider-error', `the LLM call failed: ${clip(String(err))}`, {}, cause);
 }
 
-/** Seconds from `retry-after-ms` (OpenAI's own) or the standard `retry-after` (seconds or an HTTP date). */
+/**
+ * Seconds the provider asked for, from `retry-after-ms` (OpenAI's own) and the standard `retry-after`
+ * (seconds or an HTTP date). When both are sent, the longer wait wins: it is the one that is safe.
+ */
 export function retryAfterOf(headers: Headers | undefined, now: number = Date.now()): number | undefined {
+  const waits: number[] = [];
   const ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
-  if (Number.isFinite(ms) && ms >= 0) return ms / 1000;
-  const value = headers?.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number.parseFloat(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
+  if (Number.isFinite(ms) && ms >= 0) waits.push(ms / 1000);
+  const value = headers?.get('retry-after')?.trim();
+  if (value) {
+    const seconds = /^\d+(\.\d+)?$/.test(value) ? Number(value) : (Date.parse(value) - now) / 1000;
+    if (Number.isFinite(seconds)) waits.push(Math.max(0, seconds));
+  }
+  return waits.length ? Math.max(...waits) : undefined;
 }
 
 // Provider messages can be long (a whole schema error); the client only needs the gist.
