@@ -18,6 +18,11 @@ export interface FakeJudgeOptions {
    */
   positionBias?: number;
   /**
+   * `relative` (default): the bias moves the candidate's score up when it is read first and down when the
+   * reference is. `candidate-only`: it only adds when the candidate is first, and does nothing otherwise.
+   */
+  biasMode?: 'relative' | 'candidate-only';
+  /**
    * A careless model: it believes any `</candidate_answer...>` ends the answer, and obeys grading
    * instructions it finds outside the answer. Default false.
    */
@@ -67,7 +72,7 @@ export function fakeVerdict(messages: readonly ChatLike[], options: FakeJudgeOpt
     answer,
   });
   const manipulation = v.flags.includes('manipulation-attempt');
-  const bias = (options.positionBias ?? 0) * (p.candidateFirst ? 1 : -1);
+  const bias = (options.positionBias ?? 0) * (p.candidateFirst ? 1 : options.biasMode === 'candidate-only' ? 0 : -1);
   const fair = Math.min(5, Math.max(1, Math.round(v.rawScore ?? 1)));
   const score = manipulation ? 1 : Math.min(5, Math.max(1, fair + bias));
   const gap =
