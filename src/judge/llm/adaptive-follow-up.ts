@@ -38,19 +38,19 @@ export async function adaptiveFollowUp(
   points: readonly KeyPoint[],
   merged: readonly KeyPointResult[],
   replies: readonly JudgeReply[],
-): Promise<{ question: string | null; usage: Usage | null; call: boolean }> {
+): Promise<{ question: string | null; usage: Usage | null }> {
   const gap = mostImportantGap(merged);
-  if (!gap) return { question: null, usage: null, call: false };
+  if (!gap) return { question: null, usage: null };
   const open = new Set(merged.filter((k) => k.verdict !== 'covered').map((k) => k.id));
   const proposals = replies.flatMap((r) => (r.followUp ? [r.followUp] : []));
   const proposed =
     proposals.find((p) => p.keyPointId === gap.id && cleanQuestion(p.question)) ??
     proposals.find((p) => open.has(p.keyPointId) && cleanQuestion(p.question));
-  if (proposed) return { question: cleanQuestion(proposed.question), usage: null, call: false };
+  if (proposed) return { question: cleanQuestion(proposed.question), usage: null };
 
   const missed = points.find((p) => p.id === gap.id) ?? { id: gap.id, statement: gap.statement, weight: gap.weight };
   const out = await callLlm(ctx, 'follow-up', followUpMessages(prompts, task, missed), MAX_FOLLOW_UP_TOKENS, prompts.followUpSchema);
-  if (!out.ok) return { question: null, usage: null, call: true };
+  if (!out.ok) return { question: null, usage: null };
   const parsed = parseReply(out.response.content, FollowUpReply);
-  return { question: parsed.ok ? cleanQuestion(parsed.value.question) : null, usage: out.response.usage, call: true };
+  return { question: parsed.ok ? cleanQuestion(parsed.value.question) : null, usage: out.response.usage };
 }

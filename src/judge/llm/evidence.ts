@@ -1,6 +1,7 @@
 import type { KeyPoint } from '../../bank/schema.js';
 import type { KeyPointResult, Verdict } from '../../grading/grade-schema.js';
 import type { JudgeReply } from './judge-reply.js';
+import { INVISIBLE } from './untrusted-text.js';
 
 /**
  * Fold the differences that do not change what was said: case, runs of white space, typographic quotes
@@ -9,7 +10,7 @@ import type { JudgeReply } from './judge-reply.js';
 export function normaliseForMatch(text: string): string {
   return text
     .normalize('NFKC')
-    .replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g, '')
+    .replace(INVISIBLE, '')
     .replace(/\u2039/g, '<')
     .replace(/\u203A/g, '>')
     .replace(/[\u2018\u2019\u201A\u2032]/g, "'")
@@ -44,7 +45,8 @@ export function quoteInAnswer(quote: string, answer: string): boolean {
   return true;
 }
 
-const CREDIT: Record<Verdict, number> = { covered: 1, partial: 0.5, missing: 0 };
+/** What a verdict is worth: a covered point in full, a partial one by half. */
+export const CREDIT: Record<Verdict, number> = { covered: 1, partial: 0.5, missing: 0 };
 
 /** One order's key-point verdicts after the evidence check, and what the check took away. */
 export interface CheckedOrder {

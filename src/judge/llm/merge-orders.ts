@@ -1,9 +1,8 @@
 import type { Grade, KeyPointResult, Verdict } from '../../grading/grade-schema.js';
+import { CREDIT } from './evidence.js';
 
 /** Spread between the two orders' scores at which a grade is marked inconsistent. */
 export const INCONSISTENT_SPREAD = 2;
-
-const CREDIT: Record<Verdict, number> = { covered: 1, partial: 0.5, missing: 0 };
 
 /**
  * Merge the key-point verdicts of the two orders (both already evidence-checked), point by point:

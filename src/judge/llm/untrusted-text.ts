@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
-// Zero-width and bidirectional controls: invisible to a reader, they can hide or reorder text a model sees.
-const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+/** Zero-width and bidirectional controls: invisible to a reader, they can hide or reorder text a model sees. */
+export const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 // C0 controls other than tab and newline, and DEL.
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
 
