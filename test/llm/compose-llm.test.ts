@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { composeServices } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/errors.js';
 import { Grade } from '../../src/grading/grade-schema.js';
 import { createApp } from '../../src/http/app.js';
 import { postJson } from '../helpers/app.js';
@@ -36,6 +37,11 @@ describe('compose with an LLM configured', () => {
     await services.grade({ questionId: 'data-drift', answer: 'Inputs in production stop looking like the training data.' });
     expect(seen).toHaveLength(2);
     for (const body of seen) expect(body).toMatchObject({ max_tokens: 900, response_format: { type: 'json_object' } });
+  });
+
+  it('refuses to start with JUDGE=llm and no key or base URL', () => {
+    expect(() => composeServices(loadConfig({ JUDGE: 'llm' }))).toThrow(ConfigError);
+    expect(() => composeServices(loadConfig({ JUDGE: 'llm' }))).toThrow(/OPENAI_API_KEY or OPENAI_BASE_URL/);
   });
 
   it('keeps the embedded judge and no limiter when JUDGE=embedded', () => {
