@@ -209,6 +209,21 @@ describe('POST /api/grade with the LLM judge', () => {
     expect(bodies).toHaveLength(2);
   });
 
+  it('fails with judge_failed on a 400 that no format avoids, without switching later calls to plain text', async () => {
+    const bodies = capture(() => HttpResponse.json({ error: { message: "Unsupported value: 'temperature'" } }, { status: 400 }));
+    const { app } = setup();
+    const res = await postJson(app, '/api/grade', body);
+    expect(res.status).toBe(502);
+    expect((await errorBody(res)).error).toMatchObject({ code: 'judge_failed', message: expect.stringContaining('temperature') });
+    expect(bodies).toHaveLength(6); // each order: json_schema, json_object, text
+    bodies.length = 0;
+    await postJson(app, '/api/grade', body);
+    expect(bodies.slice(0, 2).map((b) => JSON.stringify(b.response_format))).toEqual([
+      expect.stringContaining('json_schema'),
+      expect.stringContaining('json_schema'),
+    ]);
+  });
+
   it('does not step down from a json_schema that was configured explicitly', async () => {
     const bodies = capture(() => HttpResponse.json({ error: { message: 'json_schema not supported' } }, { status: 400 }));
     const res = await postJson(setup({ responseFormat: 'json_schema' }).app, '/api/grade', body);
