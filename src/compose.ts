@@ -2,13 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { type BankIndex, createBankIndex } from './bank/bank-index.js';
 import { loadBank } from './bank/load-bank.js';
 import { type Config, judgeKindFor } from './config.js';
-import { ConfigError } from './errors.js';
 import type { Calibrator } from './grading/calibration.js';
 import { loadCalibration } from './grading/calibration-artifact.js';
 import { createGrader, type GradeFn } from './grading/grade.js';
 import type { ChatCompleter } from './judge/chat.js';
 import { createEmbeddedJudge } from './judge/embedded/embedded-judge.js';
 import type { Judge } from './judge/judge.js';
+import { createConfiguredLlmJudge } from './judge/llm/configured-judge.js';
+import { createLlmLimiter, type LlmLimiter } from './judge/llm/llm-limiter.js';
 
 export interface Services {
   config: Config;
@@ -17,6 +18,8 @@ export interface Services {
   /** The calibration `grade` applies, or null when none fits the judge. */
   calibration: Calibrator | null;
   grade: GradeFn;
+  /** The one bound on concurrent LLM calls, null with the embedded judge. */
+  llmLimiter: LlmLimiter | null;
 }
 
 export interface ComposeOptions {
@@ -27,6 +30,8 @@ export interface ComposeOptions {
 export interface JudgeOptions {
   /** Wraps the provider's `ChatCompleter`, e.g. with the eval harness's reply cache. */
   wrapChat?: (chat: ChatCompleter) => ChatCompleter;
+  /** The process-wide bound on concurrent LLM calls; one of its own by default. */
+  limiter?: LlmLimiter;
 }
 
 /** Default calibration file for a judge kind: `data/calibration/embedded.json` or `.../llm.json`. */
@@ -35,21 +40,22 @@ export function defaultCalibrationPath(kind: Judge['kind']): string {
 }
 
 /** Build the judge the configuration asks for. The server and the eval harness both get theirs here. */
-export function createJudge(config: Config, _options: JudgeOptions = {}): Judge {
-  const kind = judgeKindFor(config);
-  if (kind === 'llm') throw new ConfigError('the LLM judge is not available in this build; use JUDGE=embedded');
-  return createEmbeddedJudge();
+export function createJudge(config: Config, options: JudgeOptions = {}): Judge {
+  if (judgeKindFor(config) === 'embedded') return createEmbeddedJudge();
+  const limiter = options.limiter ?? createLlmLimiter(config.LLM_CONCURRENCY);
+  return createConfiguredLlmJudge(config, limiter, options.wrapChat);
 }
 
 /** Wire the coach's services from a parsed configuration. Opens no sockets. */
 export function composeServices(config: Config, options: ComposeOptions = {}): Services {
   const bank = createBankIndex(loadBank(config.BANK_PATH));
-  const judge = createJudge(config);
+  const llmLimiter = judgeKindFor(config) === 'llm' ? createLlmLimiter(config.LLM_CONCURRENCY) : null;
+  const judge = createJudge(config, llmLimiter ? { limiter: llmLimiter } : {});
   const calibration = loadCalibration({
     path: config.CALIBRATION_PATH ?? defaultCalibrationPath(judge.kind),
     explicit: config.CALIBRATION_PATH !== undefined,
     judge,
     warn: options.warn ?? ((m) => console.warn(`warning: ${m}`)),
   });
-  return { config, bank, judge, calibration, grade: createGrader({ bank, judge, calibration }) };
+  return { config, bank, judge, calibration, grade: createGrader({ bank, judge, calibration }), llmLimiter };
 }

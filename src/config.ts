@@ -15,7 +15,18 @@ export const Env = z.object({
   JUDGE: withDefault(z.enum(['auto', 'embedded', 'llm']), 'auto'),
   OPENAI_API_KEY: opt(z.string()),
   OPENAI_BASE_URL: opt(z.url()),
+  /** Judge model id. gpt-4o-mini: cheap, supports json_schema output, and is not a model that wrote the answers. */
   JUDGE_MODEL: withDefault(z.string().min(1), 'gpt-4o-mini'),
+  /** How the judge asks for JSON. `auto` starts with json_schema and steps down on a provider's 400. */
+  JUDGE_RESPONSE_FORMAT: withDefault(z.enum(['auto', 'json_schema', 'json_object', 'text']), 'auto'),
+  /** Completion token limit of one judge call; a reply cut off at it is repaired once, then unscored. */
+  JUDGE_MAX_TOKENS: withDefault(z.coerce.number().int().min(256).max(32_000), 1500),
+  /** Most LLM calls in flight at once across all grades; the rest queue. */
+  LLM_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(256), 4),
+  /** Timeout of one HTTP attempt to the provider, in milliseconds. */
+  LLM_TIMEOUT_MS: withDefault(z.coerce.number().int().min(100).max(600_000), 60_000),
+  /** Retries of a 408/409/429/5xx/connection failure, with the SDK's backoff (or the provider's Retry-After). */
+  LLM_MAX_RETRIES: withDefault(z.coerce.number().int().min(0).max(10), 2),
   BANK_PATH: opt(z.string()),
   /** Calibration artifact to apply; default `data/calibration/<judge kind>.json` when that file exists. */
   CALIBRATION_PATH: opt(z.string()),

@@ -7,11 +7,18 @@ export class CoachError extends Error {
   readonly status: number = 500;
   /** Stable machine-readable code, e.g. `not_found`. */
   readonly code: string = 'internal_error';
+  /** Fields the error body carries next to `error`, e.g. the unscored grade whose evidence explains a 502. */
+  readonly extra: Record<string, unknown> | undefined;
 
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: string, options?: CoachErrorOptions) {
     super(message, options);
     this.name = new.target.name;
+    this.extra = options?.extra;
   }
+}
+
+export interface CoachErrorOptions extends ErrorOptions {
+  extra?: Record<string, unknown>;
 }
 
 /** One invalid field of a request. `field` is a dotted path such as `answer` or `rubric.keyPoints.0.id`. */
@@ -61,7 +68,7 @@ export class JudgeUnavailableError extends CoachError {
     message: string,
     /** Seconds the client should wait, when the provider said. */
     readonly retryAfterSeconds?: number,
-    options?: ErrorOptions,
+    options?: CoachErrorOptions,
   ) {
     super(message, options);
   }
@@ -71,6 +78,18 @@ export class JudgeUnavailableError extends CoachError {
 export class JudgeOutputError extends CoachError {
   override readonly status = 502;
   override readonly code = 'judge_invalid_output';
+}
+
+/** The judge declined to grade this answer (a refusal or the provider's content filter). */
+export class JudgeRefusedError extends CoachError {
+  override readonly status = 422;
+  override readonly code = 'judge_refused';
+}
+
+/** The judge could not be used for another reason: the provider rejected the request, key or model. */
+export class JudgeFailedError extends CoachError {
+  override readonly status = 502;
+  override readonly code = 'judge_failed';
 }
 
 /** Configuration that the process cannot start with. Thrown at start-up only. */

@@ -10,12 +10,23 @@ function start(): void {
   const { config, judge } = services;
   const app = createApp(services);
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    const label = judge.kind === 'embedded' ? 'embedded judge (offline, no LLM)' : `LLM judge ${judge.model}`;
+    const label =
+      judge.kind === 'embedded'
+        ? 'embedded judge (offline, no LLM)'
+        : `LLM judge ${judge.model} at ${endpoint(config.OPENAI_BASE_URL)}, prompt ${judge.promptVersion}, ` +
+          `up to ${config.LLM_CONCURRENCY} concurrent calls`;
     console.log(`interview coach on http://${info.address === '::1' ? 'localhost' : info.address}:${info.port} - ${label}`);
   });
   const stop = () => server.close(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+// Origin and path only: a base URL may carry credentials or a key in its query string.
+function endpoint(baseUrl: string | undefined): string {
+  if (!baseUrl) return 'the OpenAI API';
+  const u = new URL(baseUrl);
+  return `${u.origin}${u.pathname}`;
 }
 
 try {

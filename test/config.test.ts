@@ -30,3 +30,23 @@ describe('config', () => {
     expect(() => judgeKindFor(loadConfig({ JUDGE: 'llm' }))).toThrow(/OPENAI_API_KEY or OPENAI_BASE_URL/);
   });
 });
+
+describe('LLM configuration', () => {
+  it('has documented defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      JUDGE_RESPONSE_FORMAT: 'auto',
+      JUDGE_MAX_TOKENS: 1500,
+      LLM_CONCURRENCY: 4,
+      LLM_TIMEOUT_MS: 60_000,
+      LLM_MAX_RETRIES: 2,
+    });
+  });
+
+  it('names each bad LLM variable', () => {
+    expect(() => loadConfig({ LLM_CONCURRENCY: '0' })).toThrow(/LLM_CONCURRENCY/);
+    expect(() => loadConfig({ LLM_TIMEOUT_MS: 'soon' })).toThrow(/LLM_TIMEOUT_MS/);
+    expect(() => loadConfig({ LLM_MAX_RETRIES: '-1' })).toThrow(/LLM_MAX_RETRIES/);
+    expect(() => loadConfig({ JUDGE_RESPONSE_FORMAT: 'xml' })).toThrow(/JUDGE_RESPONSE_FORMAT/);
+    expect(() => loadConfig({ JUDGE_MAX_TOKENS: '10' })).toThrow(/JUDGE_MAX_TOKENS/);
+  });
+});

@@ -54,6 +54,14 @@ export const JudgeRun = z.object({
   finishReason: z.string().nullable().optional(),
   usage: Usage.nullable().optional(),
   error: z.string().optional(),
+  /** LLM runs: the score the judge wrote, before the evidence check took off credit for unfound quotes. */
+  judgeScore: z.number().optional(),
+  /** LLM runs: the model that answered, as the provider reported it. */
+  model: z.string().nullable().optional(),
+  /** LLM runs: how JSON was requested (`json_schema`, `json_object` or `text`). */
+  responseFormat: z.enum(['json_schema', 'json_object', 'text']).optional(),
+  /** LLM runs: the first reply when it was unusable and a repair was asked for. */
+  rejected: z.object({ raw: z.string(), finishReason: z.string().nullable(), error: z.string() }).optional(),
 });
 export type JudgeRun = z.infer<typeof JudgeRun>;
 
@@ -112,6 +120,13 @@ export const Grade = z.object({
   /** The most this answer may score under the rubric's rules, e.g. 1 for an attempt to manipulate the grader; `flags` say why. */
   scoreCap: z.number().min(1).max(5).nullable().optional(),
   latencyMs: z.number().nonnegative(),
-  unscored: z.object({ reason: UnscoredReason, detail: z.string() }).nullable(),
+  unscored: z
+    .object({
+      reason: UnscoredReason,
+      detail: z.string(),
+      /** Seconds the LLM provider asked callers to wait, when it said. */
+      retryAfterSeconds: z.number().nonnegative().optional(),
+    })
+    .nullable(),
 });
 export type Grade = z.infer<typeof Grade>;

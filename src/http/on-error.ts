@@ -23,7 +23,8 @@ export function createOnError(log: ErrorLogger) {
         c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
       }
       if (err.status >= 500) log(err, c);
-      return c.json(body, err.status as ContentfulStatusCode);
+      // `error` first and never overwritten by the extra fields.
+      return c.json({ ...body, ...err.extra, error: body.error }, err.status as ContentfulStatusCode);
     }
     if (err instanceof HTTPException) {
       const status = err.status;

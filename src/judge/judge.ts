@@ -26,7 +26,7 @@ export interface JudgeVerdict {
   consistency: Grade['consistency'];
   runs: JudgeRun[];
   usage: Usage | null;
-  unscored: { reason: UnscoredReason; detail: string } | null;
+  unscored: { reason: UnscoredReason; detail: string; retryAfterSeconds?: number } | null;
   /**
    * The most this answer may score under the rubric's own rules (an attempt to manipulate the grader
    * scores 1; a bag of keywords at most 2), whatever calibration later does to the raw score.

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { PayloadTooLargeError } from '../../errors.js';
 import type { GradeFn } from '../../grading/grade.js';
 import { AdHocGradeRequest, BankGradeRequest, MAX_ANSWER_CHARS } from '../../grading/grade-schema.js';
+import { unscoredGradeError } from '../unscored-grade.js';
 import { jsonBody, parseWith } from '../validate.js';
 
 /** Refuse an over-long answer with 413 before spending any judge time on it. */
@@ -21,6 +22,8 @@ export function gradeRoutes(grade: GradeFn) {
     // Pick the request shape first, so errors name the fields of the shape the client meant.
     const isBank = typeof body === 'object' && body !== null && 'questionId' in body;
     const request = isBank ? parseWith(BankGradeRequest, body) : parseWith(AdHocGradeRequest, body);
-    return c.json(await grade(request, { signal: c.req.raw.signal }));
+    const g = await grade(request, { signal: c.req.raw.signal });
+    if (g.unscored) throw unscoredGradeError(g);
+    return c.json(g);
   });
 }
