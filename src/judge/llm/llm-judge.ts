@@ -11,7 +11,7 @@ import { type CallContext, createFormatSelector } from './llm-call.js';
 import type { LlmLimiter } from './llm-limiter.js';
 import { consistencyOf, mergeKeyPoints } from './merge-orders.js';
 import { addUsage, type OrderRun, runOrder } from './run-order.js';
-import { newNonce } from './untrusted-text.js';
+import { answerNonce } from './untrusted-text.js';
 
 export interface LlmJudgeDeps {
   completer: ChatCompleter;
@@ -26,8 +26,8 @@ export interface LlmJudgeDeps {
   maxTokens?: number;
   /** Default 0: the same answer should get the same grade. */
   temperature?: number;
-  /** Delimiter code generator; injectable so tests can pin the prompt. */
-  nonce?: () => string;
+  /** Delimiter code of an answer in one order; injectable so tests can pin the prompt. */
+  nonce?: (answer: string, order: string) => string;
   clock?: () => Date;
   now?: () => number;
 }
@@ -50,7 +50,7 @@ export function createLlmJudge(deps: LlmJudgeDeps): Judge {
   const { prompts, model } = deps;
   const formats = createFormatSelector(deps.responseFormat ?? 'auto');
   const maxTokens = deps.maxTokens ?? 1500;
-  const nonce = deps.nonce ?? newNonce;
+  const nonce = deps.nonce ?? answerNonce;
 
   return {
     kind: 'llm',
@@ -73,7 +73,7 @@ export function createLlmJudge(deps: LlmJudgeDeps): Judge {
       const points = rubricKeyPoints(task.rubric, task.referenceAnswer);
       const ids = points.map((p) => p.id);
       const orders = await Promise.all(
-        ORDERS.map((order) => runOrder(ctx, prompts, order, judgeMessages(prompts, task, points, order, nonce()), ids, maxTokens)),
+        ORDERS.map((order) => runOrder(ctx, prompts, order, judgeMessages(prompts, task, points, order, nonce(task.answer, order)), ids, maxTokens)),
       );
       let usage = orders.reduce<Usage | null>((u, r) => addUsage(u, r.usage), null);
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /** Zero-width and bidirectional controls: invisible to a reader, they can hide or reorder text a model sees. */
 export const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
@@ -23,9 +23,11 @@ export function neutralise(text: string): string {
 }
 
 /**
- * A fresh random code for one request's delimiters (96 bits, hex). An answer cannot guess it, so even
- * without neutralisation it could not forge the closing tag.
+ * The code on one request's delimiters (96 bits, hex): a hash of the answer it encloses and the order. An
+ * answer cannot carry it, because writing the code into the answer changes the answer and so the code
+ * (that would take a fixed point of SHA-256), and angle brackets are neutralised besides. Unlike a random
+ * code it keeps the rendered prompt, and so the eval harness's reply cache key, the same from run to run.
  */
-export function newNonce(): string {
-  return randomBytes(12).toString('hex');
+export function answerNonce(answer: string, order: string): string {
+  return createHash('sha256').update(`delimiter\u0000${order}\u0000${answer}`).digest('hex').slice(0, 24);
 }
