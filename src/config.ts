@@ -17,6 +17,8 @@ export const Env = z.object({
   OPENAI_BASE_URL: opt(z.url()),
   JUDGE_MODEL: withDefault(z.string().min(1), 'gpt-4o-mini'),
   BANK_PATH: opt(z.string()),
+  /** SQLite file for sessions, answers and the LLM audit log; `:memory:` keeps nothing. Default `var/coach.db`. */
+  DB_PATH: opt(z.string()),
 });
 export type Config = z.infer<typeof Env>;
 
