@@ -3,7 +3,7 @@
 // written to the database or a log.
 const OPENAI_STYLE_KEY = /\bsk-[A-Za-z0-9_*-]{8,}/g;
 const BEARER_TOKEN = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
-const KEY_ASSIGNMENT = /\b(api[-_]?key|authorization|x-api-key)(["']?\s*[:=]\s*["']?)[^\s"',}]{6,}/gi;
+const KEY_ASSIGNMENT = /\b(api[-_]?key|authorization|x-api-key)(["']?\s*[:=]\s*["']?)(?!Bearer\b|\[redacted\])[^\s"',}]{6,}/gi;
 
 /**
  * Mask anything that looks like an API key or bearer token in `text`.

@@ -1,15 +1,13 @@
 import { type Db, openDatabase } from './db.js';
 import { createLlmCallsRepo, type LlmCallsRepo } from './llm-calls-repo.js';
 import { migrate } from './migrate.js';
-import { MIGRATIONS, type Migration } from './migrations.js';
+import { MIGRATIONS } from './migrations.js';
 import { createSessionsRepo, type SessionsRepo } from './sessions-repo.js';
 import { createTurnsRepo, type TurnsRepo } from './turns-repo.js';
 
 export interface StoreOptions {
   /** File path of the SQLite database, or `:memory:`. */
   path: string;
-  /** Schema migrations to apply at open. Default: the coach's own. */
-  migrations?: readonly Migration[];
 }
 
 /** The coach's persistent state: sessions, their turns and the audit log of LLM calls. */
@@ -37,7 +35,7 @@ export function createStore(options: StoreOptions): Store {
   const db = openDatabase(options.path);
   let appliedMigrations: number[];
   try {
-    appliedMigrations = migrate(db, options.migrations ?? MIGRATIONS);
+    appliedMigrations = migrate(db, MIGRATIONS);
   } catch (err) {
     db.close();
     throw err;
