@@ -177,6 +177,32 @@ function keyPointsBlock(keyPoints) {
   );
 }
 
+/**
+ * Strengths and gaps. Lines that only restate a key point shown just above (the embedded judge writes
+ * "Missing: <statement>") are folded into a count, so the card does not say everything twice.
+ */
+function feedbackBlock(g) {
+  const restates = (t) => g.keyPoints.some((k) => t === k.statement || t.endsWith(`: ${k.statement}`));
+  const by = (v) => g.keyPoints.filter((k) => k.verdict === v).length;
+  const total = g.keyPoints.length;
+  const strengths = g.strengths.filter((t) => !restates(t));
+  const gaps = g.gaps.filter((t) => !restates(t));
+  if (total) {
+    const covered = by('covered');
+    strengths.unshift(covered ? `Covered ${covered} of ${total} key points (marked ✓ above).` : 'No key point fully covered yet.');
+    const missing = by('missing');
+    const partial = by('partial');
+    if (missing || partial) {
+      const parts = [missing ? `${missing} missing (✗)` : '', partial ? `${partial} only partly covered (◐)` : ''].filter(Boolean);
+      gaps.unshift(`Key points: ${parts.join(', ')}; see above.`);
+    }
+  }
+  const out = [];
+  if (strengths.length) out.push(el('h4', { text: 'Strengths' }), list(strengths, 'strengths'));
+  if (gaps.length) out.push(el('h4', { text: 'Gaps' }), list(gaps, 'gaps'));
+  return out;
+}
+
 function judgeBlock(grade) {
   const block = el('div', { class: 'judge-line' });
   block.append(el('p', { text: `Graded by ${judgeName(grade.judge)}` }));
@@ -257,8 +283,7 @@ function fillResult(item, turn) {
     item.append(judgeBlock(g));
     if (g.flags && g.flags.length) item.append(el('p', { class: 'warn', text: `Flags: ${g.flags.join(', ')}` }));
     if (g.keyPoints.length) item.append(el('h4', { text: 'Key points' }), keyPointsBlock(g.keyPoints));
-    if (g.strengths.length) item.append(el('h4', { text: 'Strengths' }), list(g.strengths, 'strengths'));
-    if (g.gaps.length) item.append(el('h4', { text: 'Gaps' }), list(g.gaps, 'gaps'));
+    item.append(...feedbackBlock(g));
     if (g.adaptiveFollowUp) item.append(el('p', { class: 'adaptive' }, el('strong', { text: 'The judge would also ask: ' }), g.adaptiveFollowUp));
   } else if (turn.status === 'pending' && turn.grading) {
     item.setAttribute('aria-busy', 'true');
@@ -310,7 +335,7 @@ function summaryItem(summary) {
           'tbody',
           {},
           summary.byArea.map((a) =>
-            el('tr', {}, el('th', { scope: 'row', text: a.label }), el('td', { text: String(a.graded) }), el('td', { text: fmtScore(a.meanScore) }), el('td', { text: a.level })),
+            el('tr', {}, el('th', { scope: 'row', text: a.label }), el('td', { text: String(a.graded) }), el('td', { text: fmtScore(a.meanScore) }), el('td', { text: cap(a.level) })),
           ),
         ),
       ),
@@ -370,7 +395,9 @@ function renderRetryButton() {
   const card = ui.transcript.querySelector(`li.result[data-turn-id="${CSS.escape(state.lastTurn.id)}"]`);
   const actions = card && card.querySelector('.actions');
   if (!actions) return;
-  actions.append(el('button', { type: 'button', class: 'retry secondary', text: 'Retry this question', onclick: beginRetry }));
+  const button = el('button', { type: 'button', class: 'retry secondary', text: 'Retry this question', onclick: beginRetry });
+  // Beside the other buttons, before the (full-width) model answer panel.
+  actions.insertBefore(button, actions.querySelector('.reference'));
 }
 
 function updateCounter() {
