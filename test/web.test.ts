@@ -34,14 +34,20 @@ describe('GET /', () => {
 });
 
 describe('GET /static/*', () => {
-  it('serves the client script and stylesheet with their types', async () => {
+  it('serves the client modules and stylesheet with their types', async () => {
     const { app } = sessionApp();
-    const js = await app.request('/static/chat.js');
-    expect(js.status).toBe(200);
-    expect(js.headers.get('content-type')).toContain('text/javascript');
-    const script = await js.text();
-    expect(script).not.toMatch(/\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write/);
-    expect(script).not.toMatch(/https?:\/\//);
+    const main = await (await app.request('/static/chat.js')).text();
+    const modules = ['chat.js', ...[...main.matchAll(/from '\.\/([a-z-]+\.js)'/g)].map((m) => m[1])];
+    expect(modules).toEqual(['chat.js', 'dom.js', 'grade-card.js', 'transcript.js']);
+    for (const name of modules) {
+      const js = await app.request(`/static/${name}`);
+      expect(js.status).toBe(200);
+      expect(js.headers.get('content-type')).toContain('text/javascript');
+      const script = await js.text();
+      // Data never becomes markup, and nothing is fetched from another host.
+      expect(script).not.toMatch(/\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write/);
+      expect(script).not.toMatch(/https?:\/\//);
+    }
     const css = await app.request('/static/chat.css');
     expect(css.headers.get('content-type')).toContain('text/css');
     expect(await css.text()).not.toMatch(/@import|url\(\s*["']?https?:/);

@@ -6,8 +6,13 @@ import { ChatPage } from './page.js';
 
 const STATIC_DIR = new URL('./static/', import.meta.url);
 
+const JS = 'text/javascript; charset=utf-8';
+/** Every file the page may load; anything else under /static is a 404. */
 const ASSETS = {
-  'chat.js': 'text/javascript; charset=utf-8',
+  'chat.js': JS,
+  'dom.js': JS,
+  'grade-card.js': JS,
+  'transcript.js': JS,
   'chat.css': 'text/css; charset=utf-8',
 } as const;
 
@@ -30,7 +35,7 @@ function secure(c: Context): void {
   c.header('Referrer-Policy', 'no-referrer');
 }
 
-/** The web chat: the page at `/` and its two static files, read once when the app is built. */
+/** The web chat: the page at `/` and its static files (ES modules and a stylesheet), read once when the app is built. */
 export function webRoutes(deps: { bank: BankIndex; judge: Pick<Judge, 'kind' | 'model' | 'promptVersion'> }) {
   const assets = new Map(
     Object.entries(ASSETS).map(([name, type]) => [name, { type, body: readFileSync(new URL(name, STATIC_DIR), 'utf8') }]),

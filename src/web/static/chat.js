@@ -1,6 +1,9 @@
-// The chat client. Plain JavaScript, no build step. Every piece of text that comes from the candidate or the
-// judge reaches the page through textContent or text nodes, never innerHTML, so an answer such as
-// `<img src=x onerror=alert(1)>` is shown as those characters.
+// The chat client: state and actions. Plain JavaScript modules, no build step. Every piece of text that comes
+// from the candidate or the judge reaches the page through textContent or text nodes, never as HTML, so an
+// answer such as `<img src=x onerror=alert(1)>` is shown as those characters.
+import { api, el, fmtScore } from './dom.js';
+import { fillResult, resultItem } from './grade-card.js';
+import { answerItem, pendingItem, questionItem, summaryItem } from './transcript.js';
 
 const MAX_CHARS = Number(document.body.dataset.maxAnswerChars) || 8000;
 const $ = (id) => document.getElementById(id);
@@ -34,333 +37,8 @@ const state = {
   busy: false,
 };
 
-let uid = 0;
-const nextId = (prefix) => `${prefix}-${++uid}`;
-
-/** Build an element. `text` sets textContent; other attributes are set as strings; children may be strings. */
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === 'class') node.className = value;
-    else if (key === 'text') node.textContent = String(value);
-    else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child); // strings become text nodes
-  }
-  return node;
-}
-
-class ApiError extends Error {
-  constructor(message, status, body) {
-    super(message);
-    this.status = status;
-    this.body = body;
-  }
-}
-
-async function api(method, path, body) {
-  let res;
-  try {
-    res = await fetch(path, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError('Could not reach the coach server. Check that it is running, then try again.', 0, null);
-  }
-  let data = null;
-  try {
-    data = await res.json();
-  } catch {
-    data = null;
-  }
-  if (!res.ok) {
-    const err = data && data.error;
-    const detail = err && Array.isArray(err.issues) && err.issues.length
-      ? err.issues.map((i) => `${i.field}: ${i.reason}`).join('; ')
-      : err && err.message;
-    throw new ApiError(detail || `The server answered ${res.status}.`, res.status, data);
-  }
-  return data;
-}
-
-// ---------- text helpers ----------
-
-const fmtScore = (n) => (Number.isInteger(n) ? `${n}.0` : String(n));
-const cap = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
-const REASONS = {
-  refusal: 'the judge refused to grade it',
-  truncated: "the judge's reply was cut off",
-  'invalid-output': 'the judge replied with something that is not a valid grade',
-  'provider-unavailable': 'the judge could not be reached',
-  timeout: 'the judge took too long',
-  'judge-error': 'the judge failed',
-};
-
-function judgeName(judge) {
-  if (!judge) return 'unknown judge';
-  return judge.kind === 'embedded' ? 'Embedded judge (offline, no LLM)' : `LLM judge: ${judge.model}`;
-}
-
 function setStatus(text) {
   ui.status.textContent = text;
-}
-
-// ---------- transcript pieces ----------
-
-function questionItem(asked, text, { current = false, retry = false } = {}) {
-  const meta = el('p', { class: 'meta' });
-  if (asked) {
-    const label = asked.kind === 'follow-up' ? `Follow-up to question ${asked.number}` : `Question ${asked.number} of ${asked.total}`;
-    meta.append(el('span', { class: 'meta-label', text: retry ? `Retry: ${label.toLowerCase()}` : label }));
-    for (const badge of [cap(asked.type), cap(asked.difficulty), asked.areaLabel]) {
-      if (badge) meta.append(' ', el('span', { class: 'badge', text: badge }));
-    }
-  }
-  const item = el('li', { class: `msg question${current ? ' current' : ''}` }, meta);
-  if (asked && asked.followUpTo) item.append(el('p', { class: 'context', text: `Following up on: ${asked.followUpTo}` }));
-  item.append(el('p', { class: 'q-text', text }));
-  return item;
-}
-
-function answerItem(text, attempt) {
-  return el(
-    'li',
-    { class: 'msg answer' },
-    el('p', { class: 'meta', text: attempt > 1 ? `Your answer (attempt ${attempt})` : 'Your answer' }),
-    el('p', { class: 'answer-text', text }),
-  );
-}
-
-function pendingItem() {
-  return el(
-    'li',
-    { class: 'msg result grading', 'aria-busy': 'true' },
-    el('p', { class: 'grading-text' }, el('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Grading your answer…'),
-  );
-}
-
-function list(items, cls) {
-  return el('ul', { class: cls }, items.map((t) => el('li', { text: t })));
-}
-
-const VERDICT_TEXT = { covered: 'Covered', partial: 'Partly covered', missing: 'Missing' };
-const VERDICT_MARK = { covered: '✓', partial: '◐', missing: '✗' };
-
-function keyPointsBlock(keyPoints) {
-  return el(
-    'ul',
-    { class: 'keypoints' },
-    keyPoints.map((kp) =>
-      el(
-        'li',
-        { class: `kp kp-${kp.verdict}` },
-        el(
-          'p',
-          { class: 'kp-head' },
-          el('span', { class: 'verdict', 'aria-hidden': 'true', text: VERDICT_MARK[kp.verdict] || '' }),
-          el('span', { class: 'verdict-label', text: `${VERDICT_TEXT[kp.verdict] || kp.verdict}:` }),
-          ' ',
-          el('span', { class: 'kp-statement', text: kp.statement }),
-        ),
-        kp.evidence
-          ? el('blockquote', { class: 'evidence' }, el('span', { class: 'sr-only', text: 'Evidence from your answer: ' }), kp.evidence)
-          : null,
-        kp.flag ? el('p', { class: 'kp-flag', text: kp.flag }) : null,
-      ),
-    ),
-  );
-}
-
-/**
- * Strengths and gaps. Lines that only restate a key point shown just above (the embedded judge writes
- * "Missing: <statement>") are folded into a count, so the card does not say everything twice.
- */
-function feedbackBlock(g) {
-  const restates = (t) => g.keyPoints.some((k) => t === k.statement || t.endsWith(`: ${k.statement}`));
-  const by = (v) => g.keyPoints.filter((k) => k.verdict === v).length;
-  const total = g.keyPoints.length;
-  const strengths = g.strengths.filter((t) => !restates(t));
-  const gaps = g.gaps.filter((t) => !restates(t));
-  if (total) {
-    const covered = by('covered');
-    strengths.unshift(covered ? `Covered ${covered} of ${total} key points (marked ✓ above).` : 'No key point fully covered yet.');
-    const missing = by('missing');
-    const partial = by('partial');
-    if (missing || partial) {
-      const parts = [missing ? `${missing} missing (✗)` : '', partial ? `${partial} only partly covered (◐)` : ''].filter(Boolean);
-      gaps.unshift(`Key points: ${parts.join(', ')}; see above.`);
-    }
-  }
-  const out = [];
-  if (strengths.length) out.push(el('h4', { text: 'Strengths' }), list(strengths, 'strengths'));
-  if (gaps.length) out.push(el('h4', { text: 'Gaps' }), list(gaps, 'gaps'));
-  return out;
-}
-
-function judgeBlock(grade) {
-  const block = el('div', { class: 'judge-line' });
-  block.append(el('p', { text: `Graded by ${judgeName(grade.judge)}` }));
-  const c = grade.consistency;
-  if (grade.judge.kind === 'llm' && c) {
-    const orders = el('dl', { class: 'orders' });
-    const show = (v) => (v === null || v === undefined ? 'no score' : fmtScore(v));
-    orders.append(el('dt', { text: 'Reference first' }), el('dd', { text: show(c.referenceFirst) }));
-    orders.append(el('dt', { text: 'Reference last' }), el('dd', { text: show(c.referenceLast) }));
-    if (c.spread !== null && c.spread !== undefined) orders.append(el('dt', { text: 'Spread' }), el('dd', { text: String(c.spread) }));
-    block.append(orders);
-    if (c.inconsistent) {
-      const how = c.resolution === 'tie-break' ? 'a third, tie-break run decided' : c.resolution === 'low-confidence' ? 'the score is low-confidence' : 'the mean is shown';
-      block.append(el('p', { class: 'warn', text: `The two orders disagreed; ${how}.` }));
-    }
-  }
-  if (grade.judge.calibration && grade.rawScore !== null) {
-    block.append(el('p', { class: 'muted', text: `Calibrated from a raw judge score of ${fmtScore(grade.rawScore)}.` }));
-  }
-  if (grade.usage) {
-    block.append(el('p', { class: 'muted', text: `${grade.usage.promptTokens + grade.usage.completionTokens} tokens, ${grade.latencyMs} ms` }));
-  }
-  return block;
-}
-
-function referenceToggle(turn) {
-  if (!turn.reference) return [];
-  const id = nextId('reference');
-  const panel = el(
-    'div',
-    { class: 'reference', id, hidden: true },
-    el('h4', { text: 'Model answer' }),
-    el('p', { text: turn.reference.answer }),
-    turn.reference.explanation ? [el('h4', { text: 'Explanation' }), el('p', { text: turn.reference.explanation })] : null,
-  );
-  const button = el('button', {
-    type: 'button',
-    class: 'secondary',
-    'aria-expanded': 'false',
-    'aria-controls': id,
-    text: 'Show model answer',
-    onclick: () => {
-      const open = panel.hidden;
-      panel.hidden = !open;
-      button.setAttribute('aria-expanded', String(open));
-      button.textContent = open ? 'Hide model answer' : 'Show model answer';
-    },
-  });
-  return [button, panel];
-}
-
-/** The card under an answer: the grade, or why there is none yet with a way to grade again. */
-function resultItem(turn) {
-  const item = el('li', { class: 'msg result', 'data-turn-id': turn.id });
-  fillResult(item, turn);
-  return item;
-}
-
-function fillResult(item, turn) {
-  item.replaceChildren();
-  item.className = `msg result result-${turn.status}`;
-  item.removeAttribute('aria-busy');
-  const actions = el('div', { class: 'actions' });
-
-  if (turn.status === 'graded' && turn.grade) {
-    const g = turn.grade;
-    const headingId = nextId('score');
-    item.append(
-      el(
-        'h3',
-        { class: 'score', id: headingId, tabindex: '-1' },
-        el('span', { class: 'score-num', text: fmtScore(g.score) }),
-        el('span', { class: 'score-of', text: ' / 5' }),
-        g.level ? el('span', { class: `level level-${g.level.value}`, text: g.level.label }) : null,
-      ),
-    );
-    item.setAttribute('aria-labelledby', headingId);
-    item.append(judgeBlock(g));
-    if (g.flags && g.flags.length) item.append(el('p', { class: 'warn', text: `Flags: ${g.flags.join(', ')}` }));
-    if (g.keyPoints.length) item.append(el('h4', { text: 'Key points' }), keyPointsBlock(g.keyPoints));
-    item.append(...feedbackBlock(g));
-    if (g.adaptiveFollowUp) item.append(el('p', { class: 'adaptive' }, el('strong', { text: 'The judge would also ask: ' }), g.adaptiveFollowUp));
-  } else if (turn.status === 'pending' && turn.grading) {
-    item.setAttribute('aria-busy', 'true');
-    item.append(el('p', { class: 'grading-text', text: 'Your answer is saved and being graded…' }));
-  } else {
-    const why = turn.status === 'failed' && turn.failure
-      ? `it could not be graded: ${REASONS[turn.failure.reason] || turn.failure.reason}${turn.failure.detail ? ` (${turn.failure.detail})` : ''}.`
-      : 'it has not been graded yet (grading was interrupted).';
-    item.append(el('p', { class: 'failed-text' }, el('strong', { text: 'Your answer is saved' }), `, but ${why}`));
-    actions.append(
-      el('button', { type: 'button', class: 'regrade', text: 'Try grading again', onclick: (e) => regrade(item, turn, e.currentTarget) }),
-    );
-  }
-  actions.append(...referenceToggle(turn));
-  item.append(actions);
-}
-
-function summaryItem(summary) {
-  const item = el('li', { class: 'msg summary', id: 'summary' });
-  const headingId = nextId('summary');
-  item.setAttribute('aria-labelledby', headingId);
-  item.append(el('h3', { id: headingId, tabindex: '-1', text: 'Session summary' }));
-  if (summary.meanScore === null) {
-    item.append(el('p', { text: 'No answer has a grade yet, so there is no score to show.' }));
-  } else {
-    item.append(
-      el(
-        'p',
-        { class: 'summary-score' },
-        el('span', { class: 'score-num', text: fmtScore(summary.meanScore) }),
-        el('span', { class: 'score-of', text: ' / 5 mean' }),
-        summary.level ? el('span', { class: 'level', text: summary.level }) : null,
-        el('span', { class: 'muted', text: ` over ${summary.graded} graded answer${summary.graded === 1 ? '' : 's'}` }),
-      ),
-    );
-  }
-  if (summary.ungraded.length) {
-    const n = summary.ungraded.length;
-    item.append(el('p', { class: 'warn', text: `${n} answer${n === 1 ? ' is' : 's are'} saved but not graded yet, and left out of these scores. Use "Try grading again" on ${n === 1 ? 'it' : 'them'} above.` }));
-  }
-  if (summary.byArea.length) {
-    item.append(
-      el(
-        'table',
-        { class: 'areas' },
-        el('caption', { text: 'By topic' }),
-        el('thead', {}, el('tr', {}, ['Topic', 'Graded answers', 'Mean score', 'Level'].map((h) => el('th', { scope: 'col', text: h })))),
-        el(
-          'tbody',
-          {},
-          summary.byArea.map((a) =>
-            el('tr', {}, el('th', { scope: 'row', text: a.label }), el('td', { text: String(a.graded) }), el('td', { text: fmtScore(a.meanScore) }), el('td', { text: cap(a.level) })),
-          ),
-        ),
-      ),
-    );
-  }
-  const areas = (xs) => (xs.length ? xs.join(', ') : 'none');
-  item.append(
-    el('p', {}, el('strong', { text: 'Strong areas: ' }), areas(summary.strongAreas)),
-    el('p', {}, el('strong', { text: 'Weak areas: ' }), areas(summary.weakAreas)),
-  );
-  if (summary.missedKeyPoints.length) {
-    item.append(
-      el('h4', { text: 'Key points most often missed' }),
-      el(
-        'ol',
-        { class: 'missed' },
-        summary.missedKeyPoints.map((m) => {
-          const counts = [m.missed ? `missed ${m.missed}×` : '', m.partial ? `partly ${m.partial}×` : ''].filter(Boolean).join(', ');
-          return el('li', {}, el('span', { text: m.statement }), el('span', { class: 'muted', text: ` (${counts}; ${m.question})` }));
-        }),
-      ),
-    );
-  }
-  item.append(el('div', { class: 'actions' }, el('button', { type: 'button', text: 'Start a new session', onclick: showSetup })));
-  return item;
 }
 
 // ---------- rendering state ----------
@@ -446,11 +124,11 @@ function renderSession(data) {
   const items = [];
   for (const turn of data.turns) {
     items.push(questionItem(turn.asked, turn.question, { retry: turn.attempt > 1 }));
-    items.push(answerItem(turn.answer, turn.attempt), resultItem(turn));
+    items.push(answerItem(turn.answer, turn.attempt), resultItem(turn, regrade));
   }
   state.lastTurn = data.turns.length ? data.turns[data.turns.length - 1] : null;
   if (data.session.current) items.push(questionItem(data.session.current, data.session.current.text, { current: true }));
-  else items.push(summaryItem(data.summary));
+  else items.push(summaryItem(data.summary, showSetup));
   ui.transcript.replaceChildren(...items);
   showInterview();
   renderProgress();
@@ -525,11 +203,11 @@ async function sendAnswer(event) {
     state.session = data.session;
     state.lastTurn = data.turn;
     state.retrying = false;
-    pending.replaceWith(resultItem(data.turn));
+    pending.replaceWith(resultItem(data.turn, regrade));
     ui.answer.value = '';
     updateCounter();
     if (data.next) ui.transcript.append(questionItem(data.next, data.next.text, { current: true }));
-    else if (data.summary) ui.transcript.append(summaryItem(data.summary));
+    else if (data.summary) ui.transcript.append(summaryItem(data.summary, showSetup));
     const t = data.turn;
     const verdict = t.status === 'graded' ? `Graded ${fmtScore(t.grade.score)} out of 5.` : 'Your answer is saved but could not be graded.';
     setStatus(data.next ? `${verdict} Next question below.` : `${verdict} The session is finished; the summary is below.`);
@@ -566,10 +244,10 @@ async function regrade(item, turn, button) {
     const data = await api('POST', `/api/turns/${encodeURIComponent(turn.id)}/regrade`);
     state.session = data.session;
     if (state.lastTurn && state.lastTurn.id === data.turn.id) state.lastTurn = data.turn;
-    fillResult(item, data.turn);
+    fillResult(item, data.turn, regrade);
     setStatus(data.turn.status === 'graded' ? `Graded ${fmtScore(data.turn.grade.score)} out of 5.` : 'Grading failed again; the answer is still saved.');
     const old = document.getElementById('summary');
-    if (old && data.summary) old.replaceWith(summaryItem(data.summary));
+    if (old && data.summary) old.replaceWith(summaryItem(data.summary, showSetup));
     renderRetryButton();
     const heading = item.querySelector('h3, button.regrade');
     if (heading) heading.focus();
