@@ -77,17 +77,17 @@ export function createSessionService(deps: SessionServiceDeps) {
     },
 
     async answer(sessionId: string, request: AnswerRequest): Promise<AnswerResult> {
-      const before = mustSession(sessionId);
-      if (before.status === 'finished') throw new ConflictError(`session ${sessionId} is finished; start a new one`);
-      if (request.retry && before.cursor === 0) throw new ConflictError('retry: nothing has been answered yet');
-      const steps = stepsOf(before.plan);
-      const step = request.retry ? before.cursor - 1 : before.cursor;
-      const questionId = steps[step];
-      const gradable = questionId === undefined ? undefined : bank.gradable(questionId);
-      if (!gradable) throw new ConflictError(`question ${questionId ?? `#${step}`} is no longer in the bank`);
-
-      // Committed before grading starts: from here on the answer survives a judge failure or a crash.
+      // Committed before grading starts: from here on the answer survives a judge failure or a crash. The
+      // session is read inside the write transaction, so two servers on one database cannot take the same step.
       const turn = store.transaction(() => {
+        const before = mustSession(sessionId);
+        if (before.status === 'finished') throw new ConflictError(`session ${sessionId} is finished; start a new one`);
+        if (request.retry && before.cursor === 0) throw new ConflictError('retry: nothing has been answered yet');
+        const steps = stepsOf(before.plan);
+        const step = request.retry ? before.cursor - 1 : before.cursor;
+        const questionId = steps[step];
+        const gradable = questionId === undefined ? undefined : bank.gradable(questionId);
+        if (!gradable) throw new ConflictError(`question ${questionId ?? `#${step}`} is no longer in the bank`);
         const at = now().toISOString();
         const previous = request.retry ? store.turns.latestForStep(sessionId, step) : undefined;
         const inserted = store.turns.insertPending({

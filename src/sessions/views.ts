@@ -58,6 +58,7 @@ export interface SessionView {
   canRetry: boolean;
 }
 
+/** A session as clients see it: progress, the question to answer now, and whether a retry is possible. */
 export function sessionView(bank: BankIndex, s: SessionRecord): SessionView {
   return {
     id: s.id,

@@ -61,6 +61,7 @@ export interface LlmCallsRepo {
   byTurn(turnId: string): StoredLlmCall[];
 }
 
+/** The append-only audit log of LLM calls. */
 export function createLlmCallsRepo(db: Db): LlmCallsRepo {
   const insert = db.prepare(
     `INSERT INTO llm_calls (turn_id, at, model, prompt_version, call_order, question_id, request, raw_reply,

@@ -17,6 +17,7 @@ export function redactSecrets(text: string): string {
     .replace(KEY_ASSIGNMENT, '$1$2[redacted]');
 }
 
+/** `redactSecrets` that passes null through. */
 export function redactNullable(text: string | null): string | null {
   return text === null ? null : redactSecrets(text);
 }

@@ -53,6 +53,7 @@ export interface SessionsRepo {
   advance(id: string, cursor: number, at: string, finishedAt: string | null): void;
 }
 
+/** Sessions table access through prepared statements; rows are validated on the way out. */
 export function createSessionsRepo(db: Db): SessionsRepo {
   const insert = db.prepare(
     `INSERT INTO sessions (id, created_at, updated_at, filters, plan, cursor, status)

@@ -83,6 +83,10 @@ export interface TurnsRepo {
   countByStatus(): Record<TurnStatus, number>;
 }
 
+/**
+ * Turns table access through prepared statements; rows (the grade JSON included) are validated on the way
+ * out. `seq` and `attempt` are computed inside the INSERT, so they stay consistent within the transaction.
+ */
 export function createTurnsRepo(db: Db): TurnsRepo {
   const insert = db.prepare(
     `INSERT INTO turns (id, session_id, seq, step, question_id, kind, question, answer, attempt, retry_of,
