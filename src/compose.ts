@@ -10,6 +10,8 @@ import { createEmbeddedJudge } from './judge/embedded/embedded-judge.js';
 import type { Judge } from './judge/judge.js';
 import { createConfiguredLlmJudge } from './judge/llm/configured-judge.js';
 import { createLlmLimiter, type LlmLimiter } from './judge/llm/llm-limiter.js';
+import { DEFAULT_DB_PATH } from './store/db.js';
+import { createStore, type Store } from './store/store.js';
 
 export interface Services {
   config: Config;
@@ -20,6 +22,8 @@ export interface Services {
   grade: GradeFn;
   /** The one bound on concurrent LLM calls, null with the embedded judge. */
   llmLimiter: LlmLimiter | null;
+  /** Open database; the caller closes it on shutdown. */
+  store: Store;
 }
 
 export interface ComposeOptions {
@@ -46,7 +50,7 @@ export function createJudge(config: Config, options: JudgeOptions = {}): Judge {
   return createConfiguredLlmJudge(config, limiter, options.wrapChat);
 }
 
-/** Wire the coach's services from a parsed configuration. Opens no sockets. */
+/** Wire the coach's services from a parsed configuration. Opens the database, no sockets. */
 export function composeServices(config: Config, options: ComposeOptions = {}): Services {
   const bank = createBankIndex(loadBank(config.BANK_PATH));
   const llmLimiter = judgeKindFor(config) === 'llm' ? createLlmLimiter(config.LLM_CONCURRENCY) : null;
@@ -57,5 +61,6 @@ export function composeServices(config: Config, options: ComposeOptions = {}): S
     judge,
     warn: options.warn ?? ((m) => console.warn(`warning: ${m}`)),
   });
-  return { config, bank, judge, calibration, grade: createGrader({ bank, judge, calibration }), llmLimiter };
+  const store = createStore({ path: config.DB_PATH ?? DEFAULT_DB_PATH });
+  return { config, bank, judge, calibration, grade: createGrader({ bank, judge, calibration }), llmLimiter, store };
 }

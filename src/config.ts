@@ -32,6 +32,8 @@ export const Env = z.object({
   CALIBRATION_PATH: opt(z.string()),
   /** Where the eval harness caches LLM replies; default `evals/cache`. */
   EVAL_CACHE_DIR: opt(z.string()),
+  /** SQLite file for sessions, answers and the LLM audit log; `:memory:` keeps nothing. Default `var/coach.db`. */
+  DB_PATH: opt(z.string()),
 });
 export type Config = z.infer<typeof Env>;
 

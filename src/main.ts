@@ -7,8 +7,12 @@ import { createApp } from './http/app.js';
 // The only module that reads process.env and opens a socket.
 function start(): void {
   const services = composeServices(loadConfig(process.env));
-  const { config, judge } = services;
+  const { config, judge, store } = services;
   const app = createApp(services);
+  const { pending, failed } = store.turns.countByStatus();
+  if (pending + failed > 0) {
+    console.log(`${pending} answer(s) left pending by an earlier run and ${failed} failed; regrade with POST /api/turns/:id/regrade`);
+  }
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     const label =
       judge.kind === 'embedded'
@@ -17,7 +21,11 @@ function start(): void {
           `up to ${config.LLM_CONCURRENCY} concurrent calls`;
     console.log(`interview coach on http://${info.address === '::1' ? 'localhost' : info.address}:${info.port} - ${label}`);
   });
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () =>
+    server.close(() => {
+      store.close();
+      process.exit(0);
+    });
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

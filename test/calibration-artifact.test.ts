@@ -41,7 +41,7 @@ describe('calibration artifact in the server', () => {
   it('applies a matching artifact to the raw score and names it on every grade', async () => {
     const { path, artifact } = artifactFile();
     const warnings: string[] = [];
-    const services = composeServices(loadConfig({ CALIBRATION_PATH: path }), { warn: (m) => warnings.push(m) });
+    const services = composeServices(loadConfig({ DB_PATH: ':memory:', CALIBRATION_PATH: path }), { warn: (m) => warnings.push(m) });
     expect(services.calibration?.id).toBe(artifact.id);
     const res = await postJson(createApp(services), '/api/grade', answer);
     const g = Grade.parse(await res.json());
@@ -55,7 +55,7 @@ describe('calibration artifact in the server', () => {
   it('ignores a stale artifact (another rules version) with a warning, and never applies it', async () => {
     const { path } = artifactFile({}, { kind: 'embedded', model: EMBEDDED_MODEL, promptVersion: 'lexical-0' });
     const warnings: string[] = [];
-    const services = composeServices(loadConfig({ CALIBRATION_PATH: path }), { warn: (m) => warnings.push(m) });
+    const services = composeServices(loadConfig({ DB_PATH: ':memory:', CALIBRATION_PATH: path }), { warn: (m) => warnings.push(m) });
     expect(services.calibration).toBeNull();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/fitted for embedded embedded-lexical lexical-0.*not applied/);
@@ -70,16 +70,16 @@ describe('calibration artifact in the server', () => {
       { kind: 'embedded', model: 'other-model', promptVersion: EMBEDDED_RULES_VERSION },
     ]) {
       const warnings: string[] = [];
-      expect(composeServices(loadConfig({ CALIBRATION_PATH: artifactFile({}, judge).path }), { warn: (m) => warnings.push(m) }).calibration).toBeNull();
+      expect(composeServices(loadConfig({ DB_PATH: ':memory:', CALIBRATION_PATH: artifactFile({}, judge).path }), { warn: (m) => warnings.push(m) }).calibration).toBeNull();
       expect(warnings).toHaveLength(1);
     }
   });
 
   it('refuses to start on a named file that is missing or invalid', () => {
-    expect(() => composeServices(loadConfig({ CALIBRATION_PATH: '/no/such/calibration.json' }))).toThrow(ConfigError);
+    expect(() => composeServices(loadConfig({ DB_PATH: ':memory:', CALIBRATION_PATH: '/no/such/calibration.json' }))).toThrow(ConfigError);
     const decreasing = artifactFile({ points: [{ raw: 1, calibrated: 3 }, { raw: 2, calibrated: 2 }] });
-    expect(() => composeServices(loadConfig({ CALIBRATION_PATH: decreasing.path }))).toThrow(/monotone/);
+    expect(() => composeServices(loadConfig({ DB_PATH: ':memory:', CALIBRATION_PATH: decreasing.path }))).toThrow(/monotone/);
     const wrongFormat = artifactFile({ format: 'something-else' });
-    expect(() => composeServices(loadConfig({ CALIBRATION_PATH: wrongFormat.path }))).toThrow(/format/);
+    expect(() => composeServices(loadConfig({ DB_PATH: ':memory:', CALIBRATION_PATH: wrongFormat.path }))).toThrow(/format/);
   });
 });

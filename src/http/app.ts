@@ -3,9 +3,15 @@ import { bodyLimit } from 'hono/body-limit';
 import type { BankIndex } from '../bank/bank-index.js';
 import type { GradeFn } from '../grading/grade.js';
 import type { Judge } from '../judge/judge.js';
+import type { RandomSource } from '../sessions/plan.js';
+import { createSessionService } from '../sessions/session-service.js';
+import type { Store } from '../store/store.js';
+import { webRoutes } from '../web/web-routes.js';
 import { createOnError, type ErrorLogger } from './on-error.js';
 import { gradeRoutes } from './routes/grade.js';
 import { questionRoutes } from './routes/questions.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { turnRoutes } from './routes/turns.js';
 
 export interface AppDeps {
   bank: BankIndex;
@@ -17,6 +23,10 @@ export interface AppDeps {
   maxBodyBytes?: number;
   /** Where unexpected errors go. Default: `console.error`. */
   logError?: ErrorLogger;
+  /** Sessions, turns and the LLM audit log. Without it the sessions API and the web chat are not served. */
+  store?: Store;
+  /** Question order of new sessions. Default `Math.random`. */
+  random?: RandomSource;
 }
 
 /**
@@ -47,6 +57,18 @@ export function createApp(deps: AppDeps) {
   );
   app.route('/api/questions', questionRoutes(deps.bank));
   app.route('/api/grade', gradeRoutes(deps.grade));
+  if (deps.store) {
+    const sessions = createSessionService({
+      store: deps.store,
+      bank: deps.bank,
+      grade: deps.grade,
+      logError: (err) => logError(err),
+      ...(deps.random ? { random: deps.random } : {}),
+    });
+    app.route('/api/sessions', sessionRoutes(sessions));
+    app.route('/api/turns', turnRoutes(sessions));
+    app.route('/', webRoutes(deps));
+  }
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError(createOnError(logError));

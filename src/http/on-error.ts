@@ -7,7 +7,8 @@ export interface ErrorBody {
   error: { code: string; message: string; issues?: { field: string; reason: string }[] };
 }
 
-export type ErrorLogger = (err: unknown, c: Context) => void;
+/** Receives unexpected errors; `c` is absent for errors raised outside a request's own handling. */
+export type ErrorLogger = (err: unknown, c?: Context) => void;
 
 /**
  * The one place errors become HTTP responses. Domain errors keep their message; anything unexpected is

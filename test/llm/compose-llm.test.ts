@@ -16,7 +16,7 @@ describe('compose with an LLM configured', () => {
   it('serves LLM grades when OPENAI_BASE_URL is set, with one shared limiter', async () => {
     const seen: unknown[] = [];
     server.use(fakeJudgeHandler({}, seen));
-    const services = composeServices(loadConfig({ OPENAI_BASE_URL: LLM_BASE_URL, JUDGE_MODEL: 'llama3.1:8b', LLM_CONCURRENCY: '3' }));
+    const services = composeServices(loadConfig({ DB_PATH: ':memory:', OPENAI_BASE_URL: LLM_BASE_URL, JUDGE_MODEL: 'llama3.1:8b', LLM_CONCURRENCY: '3' }));
     expect(services.judge).toMatchObject({ kind: 'llm', model: 'llama3.1:8b', promptVersion: expect.stringMatching(/^judge-/) });
     expect(services.llmLimiter?.concurrency).toBe(3);
     const app = createApp({ ...services, logError: () => undefined });
@@ -33,19 +33,19 @@ describe('compose with an LLM configured', () => {
   it('passes the configured token limit and response format to every call', async () => {
     const seen: unknown[] = [];
     server.use(fakeJudgeHandler({}, seen));
-    const services = composeServices(loadConfig({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: LLM_BASE_URL, JUDGE_MAX_TOKENS: '900', JUDGE_RESPONSE_FORMAT: 'json_object' }));
+    const services = composeServices(loadConfig({ DB_PATH: ':memory:', OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: LLM_BASE_URL, JUDGE_MAX_TOKENS: '900', JUDGE_RESPONSE_FORMAT: 'json_object' }));
     await services.grade({ questionId: 'data-drift', answer: 'Inputs in production stop looking like the training data.' });
     expect(seen).toHaveLength(2);
     for (const body of seen) expect(body).toMatchObject({ max_tokens: 900, response_format: { type: 'json_object' } });
   });
 
   it('refuses to start with JUDGE=llm and no key or base URL', () => {
-    expect(() => composeServices(loadConfig({ JUDGE: 'llm' }))).toThrow(ConfigError);
-    expect(() => composeServices(loadConfig({ JUDGE: 'llm' }))).toThrow(/OPENAI_API_KEY or OPENAI_BASE_URL/);
+    expect(() => composeServices(loadConfig({ DB_PATH: ':memory:', JUDGE: 'llm' }))).toThrow(ConfigError);
+    expect(() => composeServices(loadConfig({ DB_PATH: ':memory:', JUDGE: 'llm' }))).toThrow(/OPENAI_API_KEY or OPENAI_BASE_URL/);
   });
 
   it('keeps the embedded judge and no limiter when JUDGE=embedded', () => {
-    const services = composeServices(loadConfig({ OPENAI_API_KEY: 'sk-test', JUDGE: 'embedded' }));
+    const services = composeServices(loadConfig({ DB_PATH: ':memory:', OPENAI_API_KEY: 'sk-test', JUDGE: 'embedded' }));
     expect(services.judge.kind).toBe('embedded');
     expect(services.llmLimiter).toBeNull();
   });

@@ -21,7 +21,7 @@ afterAll(() => new Promise<void>((resolve) => stub.close(() => resolve())));
 
 describe('stub LLM server', () => {
   it('makes POST /api/grade return an LLM grade end to end', async () => {
-    const app = createApp({ ...composeServices(loadConfig({ OPENAI_BASE_URL: base })), logError: () => undefined });
+    const app = createApp({ ...composeServices(loadConfig({ DB_PATH: ':memory:', OPENAI_BASE_URL: base })), logError: () => undefined });
     const res = await postJson(app, '/api/grade', {
       questionId: 'data-drift',
       answer:

@@ -1,0 +1,70 @@
+import { CoachError, ConflictError, JudgeOutputError, JudgeUnavailableError } from '../errors.js';
+import type { GradeFn } from '../grading/grade.js';
+import type { Store } from '../store/store.js';
+import type { TurnFailure, TurnRecord } from '../store/turns-repo.js';
+
+export interface TurnGraderDeps {
+  store: Store;
+  grade: GradeFn;
+  now: () => Date;
+  logError: (err: unknown) => void;
+}
+
+/** Why a grading attempt that threw failed, in the same terms as an unscored grade. */
+export function failureOf(err: unknown): TurnFailure {
+  if (err instanceof JudgeUnavailableError) return { reason: 'provider-unavailable', detail: err.message };
+  if (err instanceof JudgeOutputError) return { reason: 'invalid-output', detail: err.message };
+  if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) {
+    return { reason: 'timeout', detail: 'grading took too long and was stopped' };
+  }
+  if (err instanceof CoachError) return { reason: 'judge-error', detail: err.message };
+  // The message of an unexpected error may hold internals; the client gets a fixed text, the log gets all.
+  const name = err instanceof Error ? err.name : typeof err;
+  return { reason: 'judge-error', detail: `the judge failed unexpectedly (${name})` };
+}
+
+/**
+ * Grades stored turns. The turn must already be committed: grading only ever updates it, so whatever the
+ * judge does (throw, time out, return unscored) the answer stays in the database. Every LLM call made for
+ * the grade goes to the audit log under the turn's id.
+ */
+export function createTurnGrader(deps: TurnGraderDeps) {
+  const { store, grade, now, logError } = deps;
+  // Turns being graded by this process; a second regrade of the same turn meanwhile is refused.
+  const inFlight = new Set<string>();
+
+  async function gradeTurn(turn: TurnRecord): Promise<TurnRecord> {
+    if (inFlight.has(turn.id)) throw new ConflictError(`turn ${turn.id} is being graded right now`);
+    inFlight.add(turn.id);
+    try {
+      store.turns.markGrading(turn.id, now().toISOString());
+      let failure: TurnFailure;
+      try {
+        const g = await grade(
+          { questionId: turn.questionId, answer: turn.answer },
+          {
+            onLlmCall: (call) => {
+              // Losing an audit row must not lose the grade; it is logged instead.
+              try {
+                store.llmCalls.insert(turn.id, call);
+              } catch (err) {
+                logError(err);
+              }
+            },
+          },
+        );
+        if (g.score !== null && g.unscored === null) return store.turns.markGraded(turn.id, g, now().toISOString());
+        failure = g.unscored ?? { reason: 'judge-error', detail: 'the judge gave no score' };
+      } catch (err) {
+        if (!(err instanceof CoachError) || err.status >= 500) logError(err);
+        failure = failureOf(err);
+      }
+      return store.turns.markFailed(turn.id, failure, now().toISOString());
+    } finally {
+      inFlight.delete(turn.id);
+    }
+  }
+
+  return { gradeTurn, isGrading: (turnId: string) => inFlight.has(turnId) };
+}
+export type TurnGrader = ReturnType<typeof createTurnGrader>;

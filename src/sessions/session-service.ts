@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import type { BankIndex } from '../bank/bank-index.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import type { GradeFn } from '../grading/grade.js';
+import type { SessionRecord } from '../store/sessions-repo.js';
+import type { Store } from '../store/store.js';
+import { createTurnGrader } from './grade-turn.js';
+import { pickQuestions, type RandomSource, stepsOf } from './plan.js';
+import type { AnswerRequest, StartSessionRequest } from './schemas.js';
+import { type SessionSummary, summarize } from './summary.js';
+import { type QuestionView, type SessionView, sessionView, type TurnView, turnView } from './views.js';
+
+export interface SessionServiceDeps {
+  store: Store;
+  bank: BankIndex;
+  grade: GradeFn;
+  /** Question order. Default `Math.random`; tests pass `seededRandom(n)`. */
+  random?: RandomSource;
+  /** Timestamps of rows. Default: the wall clock. */
+  now?: () => Date;
+  /** Ids of sessions and turns. Default: random UUIDs, so one session's id does not lead to another's. */
+  newId?: () => string;
+  logError?: (err: unknown) => void;
+}
+
+export interface AnswerResult {
+  turn: TurnView;
+  /** The question to answer next (the same one after a retry), or null when the session is finished. */
+  next: QuestionView | null;
+  session: SessionView;
+  /** Present once the session is finished. */
+  summary: SessionSummary | null;
+}
+
+/**
+ * Interview sessions: a plan of questions, each followed by its follow-up, answered one step at a time.
+ * Every answer is committed before it is graded; see `createTurnGrader`.
+ *
+ * @example
+ * const sessions = createSessionService({ store, bank, grade });
+ * const { session, question } = sessions.start({ topic: 'drift-and-monitoring', count: 2 });
+ * const result = await sessions.answer(session.id, { answer: 'Data drift is ...' });
+ */
+export function createSessionService(deps: SessionServiceDeps) {
+  const { store, bank } = deps;
+  const random = deps.random ?? Math.random;
+  const now = deps.now ?? (() => new Date());
+  const newId = deps.newId ?? randomUUID;
+  const logError = deps.logError ?? ((err: unknown) => console.error(err));
+  const grader = createTurnGrader({ store, grade: deps.grade, now, logError });
+
+  const mustSession = (id: string): SessionRecord => {
+    const s = store.sessions.get(id);
+    if (!s) throw new NotFoundError(`id: no session "${id}"`);
+    return s;
+  };
+  const summaryIfFinished = (s: SessionRecord) =>
+    s.status === 'finished' ? summarize(bank, store.turns.bySession(s.id)) : null;
+
+  return {
+    start(request: StartSessionRequest): { session: SessionView; question: QuestionView } {
+      const questions = pickQuestions(bank, request, random);
+      const session = store.sessions.insert({
+        id: newId(),
+        createdAt: now().toISOString(),
+        filters: {
+          topic: request.topic ?? null,
+          type: request.type ?? null,
+          difficulty: request.difficulty ?? null,
+          count: questions.length,
+        },
+        plan: questions.map((q) => q.id),
+      });
+      const view = sessionView(bank, session);
+      if (!view.current) throw new Error(`session ${session.id} has no first question`);
+      return { session: view, question: view.current };
+    },
+
+    async answer(sessionId: string, request: AnswerRequest): Promise<AnswerResult> {
+      // Committed before grading starts: from here on the answer survives a judge failure or a crash. The
+      // session is read inside the write transaction, so two servers on one database cannot take the same step.
+      const turn = store.transaction(() => {
+        const before = mustSession(sessionId);
+        if (before.status === 'finished') throw new ConflictError(`session ${sessionId} is finished; start a new one`);
+        if (request.retry && before.cursor === 0) throw new ConflictError('retry: nothing has been answered yet');
+        const steps = stepsOf(before.plan);
+        const step = request.retry ? before.cursor - 1 : before.cursor;
+        const questionId = steps[step];
+        const gradable = questionId === undefined ? undefined : bank.gradable(questionId);
+        if (!gradable) throw new ConflictError(`question ${questionId ?? `#${step}`} is no longer in the bank`);
+        const at = now().toISOString();
+        const previous = request.retry ? store.turns.latestForStep(sessionId, step) : undefined;
+        const inserted = store.turns.insertPending({
+          id: newId(),
+          sessionId,
+          step,
+          questionId: gradable.id,
+          kind: gradable.kind,
+          question: gradable.question,
+          answer: request.answer,
+          retryOf: previous?.id ?? null,
+          createdAt: at,
+        });
+        if (!request.retry) {
+          const cursor = step + 1;
+          store.sessions.advance(sessionId, cursor, at, cursor >= steps.length ? at : null);
+        }
+        return inserted;
+      });
+
+      const graded = await grader.gradeTurn(turn);
+      const after = mustSession(sessionId);
+      const view = sessionView(bank, after);
+      return { turn: turnView(bank, after, graded), next: view.current, session: view, summary: summaryIfFinished(after) };
+    },
+
+    /** Grade a pending or failed turn again. A graded turn, or one being graded now, is a 409. */
+    async regrade(turnId: string): Promise<{ turn: TurnView; session: SessionView; summary: SessionSummary | null }> {
+      const turn = store.turns.get(turnId);
+      if (!turn) throw new NotFoundError(`id: no turn "${turnId}"`);
+      if (turn.status === 'graded') throw new ConflictError(`turn ${turnId} is already graded`);
+      if (!bank.gradable(turn.questionId)) throw new ConflictError(`question ${turn.questionId} is no longer in the bank`);
+      const graded = await grader.gradeTurn(turn);
+      const session = mustSession(graded.sessionId);
+      return { turn: turnView(bank, session, graded), session: sessionView(bank, session), summary: summaryIfFinished(session) };
+    },
+
+    get(sessionId: string): { session: SessionView; turns: TurnView[]; summary: SessionSummary } {
+      const session = mustSession(sessionId);
+      const turns = store.turns.bySession(sessionId);
+      return { session: sessionView(bank, session), turns: turns.map((t) => turnView(bank, session, t, grader.isGrading(t.id))), summary: summarize(bank, turns) };
+    },
+
+    turn(turnId: string): { turn: TurnView } {
+      const turn = store.turns.get(turnId);
+      if (!turn) throw new NotFoundError(`id: no turn "${turnId}"`);
+      return { turn: turnView(bank, mustSession(turn.sessionId), turn, grader.isGrading(turn.id)) };
+    },
+
+    /** Whether this process is grading the turn right now (a pending turn that is not was interrupted). */
+    isGrading: grader.isGrading,
+  };
+}
+export type SessionService = ReturnType<typeof createSessionService>;

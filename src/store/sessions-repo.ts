@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { Difficulty, QuestionType } from '../bank/schema.js';
+import type { Db } from './db.js';
+import { jsonColumn, parseRow } from './json-column.js';
+
+/** The filters a session was started with, after defaults: `count` is what was asked, capped at what matched. */
+export const SessionFilters = z.object({
+  topic: z.string().nullable(),
+  type: QuestionType.nullable(),
+  difficulty: Difficulty.nullable(),
+  count: z.number().int().positive(),
+});
+export type SessionFilters = z.infer<typeof SessionFilters>;
+
+export const SessionStatus = z.enum(['active', 'finished']);
+export type SessionStatus = z.infer<typeof SessionStatus>;
+
+const SessionRow = z
+  .object({
+    id: z.string(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    filters: jsonColumn(SessionFilters),
+    plan: jsonColumn(z.array(z.string()).min(1)),
+    cursor: z.number().int().nonnegative(),
+    status: SessionStatus,
+    finished_at: z.string().nullable(),
+  })
+  .transform((r) => ({
+    id: r.id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    filters: r.filters,
+    plan: r.plan,
+    cursor: r.cursor,
+    status: r.status,
+    finishedAt: r.finished_at,
+  }));
+/** A session as stored: its question plan and how far the candidate got. */
+export type SessionRecord = z.output<typeof SessionRow>;
+
+export interface NewSession {
+  id: string;
+  createdAt: string;
+  filters: SessionFilters;
+  plan: string[];
+}
+
+export interface SessionsRepo {
+  insert(session: NewSession): SessionRecord;
+  get(id: string): SessionRecord | undefined;
+  /** Move the cursor to `cursor`; `finishedAt` set marks the session finished. */
+  advance(id: string, cursor: number, at: string, finishedAt: string | null): void;
+}
+
+/** Sessions table access through prepared statements; rows are validated on the way out. */
+export function createSessionsRepo(db: Db): SessionsRepo {
+  const insert = db.prepare(
+    `INSERT INTO sessions (id, created_at, updated_at, filters, plan, cursor, status)
+     VALUES (@id, @at, @at, @filters, @plan, 0, 'active')`,
+  );
+  const get = db.prepare('SELECT * FROM sessions WHERE id = ?');
+  const advance = db.prepare(
+    `UPDATE sessions SET cursor = @cursor, updated_at = @at,
+       status = CASE WHEN @finishedAt IS NULL THEN status ELSE 'finished' END,
+       finished_at = COALESCE(finished_at, @finishedAt)
+     WHERE id = @id`,
+  );
+  const read = (id: string) => {
+    const row = get.get(id);
+    return row === undefined ? undefined : parseRow('sessions', SessionRow, row);
+  };
+
+  return {
+    insert(s) {
+      insert.run({ id: s.id, at: s.createdAt, filters: JSON.stringify(s.filters), plan: JSON.stringify(s.plan) });
+      const stored = read(s.id);
+      if (!stored) throw new Error(`session ${s.id} vanished after insert`);
+      return stored;
+    },
+    get: read,
+    advance(id, cursor, at, finishedAt) {
+      advance.run({ id, cursor, at, finishedAt });
+    },
+  };
+}

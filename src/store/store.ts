@@ -1,0 +1,55 @@
+import { type Db, openDatabase } from './db.js';
+import { createLlmCallsRepo, type LlmCallsRepo } from './llm-calls-repo.js';
+import { migrate } from './migrate.js';
+import { MIGRATIONS } from './migrations.js';
+import { createSessionsRepo, type SessionsRepo } from './sessions-repo.js';
+import { createTurnsRepo, type TurnsRepo } from './turns-repo.js';
+
+export interface StoreOptions {
+  /** File path of the SQLite database, or `:memory:`. */
+  path: string;
+}
+
+/** The coach's persistent state: sessions, their turns and the audit log of LLM calls. */
+export interface Store {
+  readonly db: Db;
+  readonly sessions: SessionsRepo;
+  readonly turns: TurnsRepo;
+  readonly llmCalls: LlmCallsRepo;
+  /** Migration ids applied when this store was opened (empty when the schema was already current). */
+  readonly appliedMigrations: number[];
+  /** Run `fn` in one write transaction: all of its writes commit together or none do. */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+/**
+ * Open the database at `path`, apply pending migrations and return the repositories. Synchronous: every
+ * write has committed to disk when the call that made it returns.
+ *
+ * @example
+ * const store = createStore({ path: ':memory:' });
+ * store.sessions.get('no-such-id'); // undefined
+ */
+export function createStore(options: StoreOptions): Store {
+  const db = openDatabase(options.path);
+  let appliedMigrations: number[];
+  try {
+    appliedMigrations = migrate(db, MIGRATIONS);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return {
+    db,
+    sessions: createSessionsRepo(db),
+    turns: createTurnsRepo(db),
+    llmCalls: createLlmCallsRepo(db),
+    appliedMigrations,
+    // IMMEDIATE takes the write lock up front, so two processes cannot both read a cursor and then advance it.
+    transaction: (fn) => db.transaction(fn).immediate(),
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { Grade, UnscoredReason } from '../grading/grade-schema.js';
+import type { Db } from './db.js';
+import { jsonColumn, parseRow } from './json-column.js';
+import { redactSecrets } from './redact.js';
+
+export const TurnStatus = z.enum(['pending', 'graded', 'failed']);
+export type TurnStatus = z.infer<typeof TurnStatus>;
+
+export const TurnFailure = z.object({ reason: UnscoredReason, detail: z.string() });
+export type TurnFailure = z.infer<typeof TurnFailure>;
+
+const TurnRow = z
+  .object({
+    id: z.string(),
+    session_id: z.string(),
+    seq: z.number().int(),
+    step: z.number().int(),
+    question_id: z.string(),
+    kind: z.enum(['main', 'follow-up']),
+    question: z.string(),
+    answer: z.string(),
+    attempt: z.number().int(),
+    retry_of: z.string().nullable(),
+    status: TurnStatus,
+    grade: jsonColumn(Grade).nullable(),
+    score: z.number().nullable(),
+    failure_reason: UnscoredReason.nullable(),
+    failure_detail: z.string().nullable(),
+    grading_runs: z.number().int(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    graded_at: z.string().nullable(),
+  })
+  .transform((r) => ({
+    id: r.id,
+    sessionId: r.session_id,
+    seq: r.seq,
+    step: r.step,
+    questionId: r.question_id,
+    kind: r.kind,
+    question: r.question,
+    answer: r.answer,
+    attempt: r.attempt,
+    retryOf: r.retry_of,
+    status: r.status,
+    grade: r.grade,
+    failure: r.failure_reason === null ? null : { reason: r.failure_reason, detail: r.failure_detail ?? '' },
+    gradingRuns: r.grading_runs,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    gradedAt: r.graded_at,
+  }));
+/** One answer to one question of a session, with its grade once there is one. */
+export type TurnRecord = z.output<typeof TurnRow>;
+
+export interface NewTurn {
+  id: string;
+  sessionId: string;
+  step: number;
+  questionId: string;
+  kind: 'main' | 'follow-up';
+  question: string;
+  answer: string;
+  retryOf: string | null;
+  createdAt: string;
+}
+
+export interface TurnsRepo {
+  /** Store an answer before anything grades it: status `pending`, sequence number next in its session. */
+  insertPending(turn: NewTurn): TurnRecord;
+  get(id: string): TurnRecord | undefined;
+  /** All turns of a session in the order they were answered. */
+  bySession(sessionId: string): TurnRecord[];
+  /** The newest attempt at a step of a session. */
+  latestForStep(sessionId: string, step: number): TurnRecord | undefined;
+  /** Grading is starting (again): back to `pending`, failure cleared, run counted. */
+  markGrading(id: string, at: string): void;
+  markGraded(id: string, grade: Grade, at: string): TurnRecord;
+  markFailed(id: string, failure: TurnFailure, at: string): TurnRecord;
+  /** Turns left `pending`, oldest first: answers whose grading never finished (e.g. the process stopped). */
+  pending(): TurnRecord[];
+  countByStatus(): Record<TurnStatus, number>;
+}
+
+/**
+ * Turns table access through prepared statements; rows (the grade JSON included) are validated on the way
+ * out. `seq` and `attempt` are computed inside the INSERT, so they stay consistent within the transaction.
+ */
+export function createTurnsRepo(db: Db): TurnsRepo {
+  const insert = db.prepare(
+    `INSERT INTO turns (id, session_id, seq, step, question_id, kind, question, answer, attempt, retry_of,
+                        status, created_at, updated_at)
+     VALUES (@id, @sessionId,
+             (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE session_id = @sessionId),
+             @step, @questionId, @kind, @question, @answer,
+             (SELECT COUNT(*) + 1 FROM turns WHERE session_id = @sessionId AND step = @step),
+             @retryOf, 'pending', @createdAt, @createdAt)`,
+  );
+  const get = db.prepare('SELECT * FROM turns WHERE id = ?');
+  const bySession = db.prepare('SELECT * FROM turns WHERE session_id = ? ORDER BY seq');
+  const latest = db.prepare('SELECT * FROM turns WHERE session_id = ? AND step = ? ORDER BY seq DESC LIMIT 1');
+  const grading = db.prepare(
+    `UPDATE turns SET status = 'pending', failure_reason = NULL, failure_detail = NULL,
+       grading_runs = grading_runs + 1, updated_at = ? WHERE id = ?`,
+  );
+  const graded = db.prepare(
+    `UPDATE turns SET status = 'graded', grade = @grade, score = @score, failure_reason = NULL,
+       failure_detail = NULL, updated_at = @at, graded_at = @at WHERE id = @id`,
+  );
+  const failed = db.prepare(
+    `UPDATE turns SET status = 'failed', failure_reason = @reason, failure_detail = @detail, updated_at = @at
+     WHERE id = @id`,
+  );
+  const pending = db.prepare(`SELECT * FROM turns WHERE status = 'pending' ORDER BY created_at, seq`);
+  const counts = db.prepare('SELECT status, COUNT(*) AS n FROM turns GROUP BY status');
+  const CountRow = z.object({ status: TurnStatus, n: z.number().int() });
+
+  const parse = (row: unknown) => parseRow('turns', TurnRow, row);
+  const read = (id: string) => {
+    const row = get.get(id);
+    return row === undefined ? undefined : parse(row);
+  };
+  const mustRead = (id: string) => {
+    const t = read(id);
+    if (!t) throw new Error(`turn ${id} does not exist`);
+    return t;
+  };
+
+  return {
+    insertPending(t) {
+      insert.run(t);
+      return mustRead(t.id);
+    },
+    get: read,
+    bySession: (sessionId) => bySession.all(sessionId).map(parse),
+    latestForStep(sessionId, step) {
+      const row = latest.get(sessionId, step);
+      return row === undefined ? undefined : parse(row);
+    },
+    markGrading(id, at) {
+      grading.run(at, id);
+    },
+    markGraded(id, grade, at) {
+      graded.run({ id, grade: JSON.stringify(grade), score: grade.score, at });
+      return mustRead(id);
+    },
+    markFailed(id, failure, at) {
+      failed.run({ id, reason: failure.reason, detail: redactSecrets(failure.detail), at });
+      return mustRead(id);
+    },
+    pending: () => pending.all().map(parse),
+    countByStatus() {
+      const out: Record<TurnStatus, number> = { pending: 0, graded: 0, failed: 0 };
+      for (const row of counts.all()) {
+        const { status, n } = parseRow('turns', CountRow, row);
+        out[status] = n;
+      }
+      return out;
+    },
+  };
+}
