@@ -6,6 +6,7 @@ import type { Judge } from '../judge/judge.js';
 import { createOnError, type ErrorLogger } from './on-error.js';
 import { gradeRoutes } from './routes/grade.js';
 import { questionRoutes } from './routes/questions.js';
+import { installSecurity, type SecurityDeps } from './security.js';
 
 export interface AppDeps {
   bank: BankIndex;
@@ -17,6 +18,8 @@ export interface AppDeps {
   maxBodyBytes?: number;
   /** Where unexpected errors go. Default: `console.error`. */
   logError?: ErrorLogger;
+  /** Security headers, CORS, API keys and rate limits; without it only the body limit applies. */
+  security?: SecurityDeps;
 }
 
 /**
@@ -30,6 +33,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono();
   const logError: ErrorLogger = deps.logError ?? ((err) => console.error(err));
 
+  if (deps.security) installSecurity(app, deps.security);
   app.use(
     '*',
     bodyLimit({
