@@ -4,8 +4,12 @@ import type { BankIndex } from '../bank/bank-index.js';
 import type { GradeFn } from '../grading/grade.js';
 import type { Judge } from '../judge/judge.js';
 import { createOnError, type ErrorLogger } from './on-error.js';
-import { gradeRoutes } from './routes/grade.js';
-import { questionRoutes } from './routes/questions.js';
+import { buildOpenApiDocument } from './openapi/document.js';
+import type { RouteSpec } from './openapi/route-spec.js';
+import { docsRoutes, docsSpecs } from './routes/docs.js';
+import { gradeRoutes, gradeSpecs } from './routes/grade.js';
+import { questionRoutes, questionSpecs } from './routes/questions.js';
+import { Health } from './schemas.js';
 import { installSecurity, type SecurityDeps } from './security.js';
 
 export interface AppDeps {
@@ -52,8 +56,29 @@ export function createApp(deps: AppDeps) {
   app.route('/api/questions', questionRoutes(deps.bank));
   app.route('/api/grade', gradeRoutes(deps.grade));
 
+  const specs: RouteSpec[] = [healthSpec, ...questionSpecs, ...gradeSpecs, ...docsSpecs];
+  let document: unknown;
+  app.route(
+    '/',
+    docsRoutes(() => (document ??= buildOpenApiDocument(specs, API_INFO))),
+  );
+
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError(createOnError(logError));
   return app;
 }
 export type App = ReturnType<typeof createApp>;
+
+const API_INFO = {
+  title: 'Interview coach API',
+  version: '1',
+  description: 'Grades answers to MLOps interview questions against a reference answer and a rubric.',
+};
+
+const healthSpec: RouteSpec = {
+  method: 'get',
+  path: '/healthz',
+  tag: 'service',
+  summary: 'Liveness, and which judge serves',
+  responses: { 200: { description: 'Up', schema: Health } },
+};

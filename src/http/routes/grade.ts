@@ -2,6 +2,10 @@ import { Hono } from 'hono';
 import { PayloadTooLargeError } from '../../errors.js';
 import type { GradeFn } from '../../grading/grade.js';
 import { AdHocGradeRequest, BankGradeRequest, MAX_ANSWER_CHARS } from '../../grading/grade-schema.js';
+import { z } from 'zod';
+import { Grade } from '../../grading/grade-schema.js';
+import type { RouteSpec } from '../openapi/route-spec.js';
+import { commonErrors, ErrorBody } from '../schemas.js';
 import { jsonBody, parseWith } from '../validate.js';
 
 /** Refuse an over-long answer with 413 before spending any judge time on it. */
@@ -24,3 +28,21 @@ export function gradeRoutes(grade: GradeFn) {
     return c.json(await grade(request, { signal: c.req.raw.signal }));
   });
 }
+
+export const gradeSpecs: RouteSpec[] = [
+  {
+    method: 'post',
+    path: '/api/grade',
+    tag: 'grading',
+    summary: 'Grade an answer',
+    description:
+      'Grade an answer to a bank question (`questionId`, a follow-up is `<id>.follow-up`) or to an ad-hoc question with its reference answer and optional rubric.',
+    body: z.union([BankGradeRequest, AdHocGradeRequest]),
+    secured: true,
+    responses: {
+      200: { description: 'The grade', schema: Grade },
+      ...commonErrors,
+      404: { description: 'No such question in the bank', schema: ErrorBody },
+    },
+  },
+];
