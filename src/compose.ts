@@ -6,6 +6,7 @@ import type { Calibrator } from './grading/calibration.js';
 import { loadCalibration } from './grading/calibration-artifact.js';
 import { createGrader, type GradeFn } from './grading/grade.js';
 import type { ChatCompleter } from './judge/chat.js';
+import { type SecurityDeps, securityFromConfig } from './http/security.js';
 import { createEmbeddedJudge } from './judge/embedded/embedded-judge.js';
 import type { Judge } from './judge/judge.js';
 import { createConfiguredLlmJudge } from './judge/llm/configured-judge.js';
@@ -24,6 +25,8 @@ export interface Services {
   llmLimiter: LlmLimiter | null;
   /** Open database; the caller closes it on shutdown. */
   store: Store;
+  /** API keys, rate limits, CORS and security headers. */
+  security: SecurityDeps;
 }
 
 export interface ComposeOptions {
@@ -62,5 +65,14 @@ export function composeServices(config: Config, options: ComposeOptions = {}): S
     warn: options.warn ?? ((m) => console.warn(`warning: ${m}`)),
   });
   const store = createStore({ path: config.DB_PATH ?? DEFAULT_DB_PATH });
-  return { config, bank, judge, calibration, grade: createGrader({ bank, judge, calibration }), llmLimiter, store };
+  return {
+    config,
+    bank,
+    judge,
+    calibration,
+    grade: createGrader({ bank, judge, calibration }),
+    llmLimiter,
+    store,
+    security: securityFromConfig(config),
+  };
 }

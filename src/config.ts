@@ -34,6 +34,20 @@ export const Env = z.object({
   EVAL_CACHE_DIR: opt(z.string()),
   /** SQLite file for sessions, answers and the LLM audit log; `:memory:` keeps nothing. Default `var/coach.db`. */
   DB_PATH: opt(z.string()),
+  /** Comma-separated bearer keys; when set, the API requires one. */
+  API_KEYS: withDefault(
+    z.string().transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean)),
+    [],
+  ),
+  RATE_LIMIT_PER_MIN: withDefault(z.coerce.number().int().positive(), 30),
+  RATE_LIMIT_READS_PER_MIN: withDefault(z.coerce.number().int().positive(), 600),
+  /** Comma-separated origins allowed to call the API from a browser (CORS). */
+  CORS_ORIGINS: withDefault(
+    z.string().transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean)),
+    [],
+  ),
+  /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
+  TRUST_PROXY: withDefault(z.stringbool(), false),
 });
 export type Config = z.infer<typeof Env>;
 

@@ -96,3 +96,20 @@ export class JudgeFailedError extends CoachError {
 export class ConfigError extends CoachError {
   override readonly code = 'invalid_config';
 }
+
+export class UnauthorizedError extends CoachError {
+  override readonly status = 401;
+  override readonly code = 'unauthorized';
+}
+
+/** Too many requests from one client; `retryAfterSeconds` says when the next one will be accepted. */
+export class RateLimitedError extends CoachError {
+  override readonly status = 429;
+  override readonly code = 'rate_limited';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

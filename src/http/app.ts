@@ -6,12 +6,17 @@ import type { Judge } from '../judge/judge.js';
 import type { RandomSource } from '../sessions/plan.js';
 import { createSessionService } from '../sessions/session-service.js';
 import type { Store } from '../store/store.js';
-import { webRoutes } from '../web/web-routes.js';
+import { webRoutes, webSpecs } from '../web/web-routes.js';
 import { createOnError, type ErrorLogger } from './on-error.js';
-import { gradeRoutes } from './routes/grade.js';
-import { questionRoutes } from './routes/questions.js';
-import { sessionRoutes } from './routes/sessions.js';
-import { turnRoutes } from './routes/turns.js';
+import { buildOpenApiDocument } from './openapi/document.js';
+import type { RouteSpec } from './openapi/route-spec.js';
+import { docsRoutes, docsSpecs } from './routes/docs.js';
+import { gradeRoutes, gradeSpecs } from './routes/grade.js';
+import { questionRoutes, questionSpecs } from './routes/questions.js';
+import { Health } from './schemas.js';
+import { installSecurity, type SecurityDeps, securityHeaders } from './security.js';
+import { sessionRoutes, sessionSpecs } from './routes/sessions.js';
+import { turnRoutes, turnSpecs } from './routes/turns.js';
 
 export interface AppDeps {
   bank: BankIndex;
@@ -27,6 +32,8 @@ export interface AppDeps {
   store?: Store;
   /** Question order of new sessions. Default `Math.random`. */
   random?: RandomSource;
+  /** CORS, API keys and rate limits; without it only security headers and the body limit apply. */
+  security?: SecurityDeps;
 }
 
 /**
@@ -40,6 +47,8 @@ export function createApp(deps: AppDeps) {
   const app = new Hono();
   const logError: ErrorLogger = deps.logError ?? ((err) => console.error(err));
 
+  app.use('*', securityHeaders());
+  if (deps.security) installSecurity(app, deps.security);
   app.use(
     '*',
     bodyLimit({
@@ -67,11 +76,34 @@ export function createApp(deps: AppDeps) {
     });
     app.route('/api/sessions', sessionRoutes(sessions));
     app.route('/api/turns', turnRoutes(sessions));
-    app.route('/', webRoutes(deps));
+    const tokens = deps.security?.apiKeys.length ? deps.security.pageTokens : null;
+    app.route('/', webRoutes({ ...deps, pageToken: tokens ? () => tokens.issue() : null }));
   }
+
+  const specs: RouteSpec[] = [healthSpec, ...questionSpecs, ...gradeSpecs, ...docsSpecs];
+  if (deps.store) specs.push(...sessionSpecs, ...turnSpecs, ...webSpecs);
+  let document: unknown;
+  app.route(
+    '/',
+    docsRoutes(() => (document ??= buildOpenApiDocument(specs, API_INFO))),
+  );
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError(createOnError(logError));
   return app;
 }
 export type App = ReturnType<typeof createApp>;
+
+const API_INFO = {
+  title: 'Interview coach API',
+  version: '1',
+  description: 'Grades answers to MLOps interview questions against a reference answer and a rubric.',
+};
+
+const healthSpec: RouteSpec = {
+  method: 'get',
+  path: '/healthz',
+  tag: 'service',
+  summary: 'Liveness, and which judge serves',
+  responses: { 200: { description: 'Up', schema: Health } },
+};

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { CoachError, JudgeUnavailableError, PayloadTooLargeError, ValidationError } from '../errors.js';
+import { CoachError, JudgeUnavailableError, PayloadTooLargeError, RateLimitedError, ValidationError } from '../errors.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; issues?: { field: string; reason: string }[] };
@@ -20,7 +20,7 @@ export function createOnError(log: ErrorLogger) {
       const body: ErrorBody = { error: { code: err.code, message: err.message } };
       if (err instanceof ValidationError) body.error.issues = err.issues;
       if (err instanceof PayloadTooLargeError) body.error.issues = [{ field: err.field, reason: err.message }];
-      if (err instanceof JudgeUnavailableError && err.retryAfterSeconds !== undefined) {
+      if ((err instanceof JudgeUnavailableError || err instanceof RateLimitedError) && err.retryAfterSeconds !== undefined) {
         c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
       }
       if (err.status >= 500) log(err, c);

@@ -8,6 +8,8 @@ import { DEFAULT_SESSION_QUESTIONS, MAX_SESSION_QUESTIONS } from '../sessions/sc
 export interface PageProps {
   bank: BankIndex;
   judge: Pick<Judge, 'kind' | 'model' | 'promptVersion'>;
+  /** Short-lived token for the session API, when the server requires API keys. */
+  apiToken?: string;
 }
 
 /** How the page names a judge; the client uses the same words for each grade. */
@@ -19,7 +21,7 @@ export function judgeLabel(judge: Pick<Judge, 'kind' | 'model'>): string {
  * The chat page. It renders the setup form and an empty interview; `/static/chat.js` drives the rest
  * through the JSON API. Nothing here depends on a CDN or external font, so it works offline.
  */
-export function ChatPage({ bank, judge }: PageProps) {
+export function ChatPage({ bank, judge, apiToken }: PageProps) {
   const total = bank.bank.questions.length;
   return (
     <html lang="en">
@@ -27,6 +29,7 @@ export function ChatPage({ bank, judge }: PageProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>Interview coach</title>
+        {apiToken ? <meta name="coach-api-token" content={apiToken} /> : null}
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/static/chat.css" />
         <script type="module" src="/static/chat.js"></script>

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { RouteSpec } from '../http/openapi/route-spec.js';
 import type { BankIndex } from '../bank/bank-index.js';
 import type { Judge } from '../judge/judge.js';
 import { ChatPage } from './page.js';
@@ -16,42 +18,38 @@ const ASSETS = {
   'chat.css': 'text/css; charset=utf-8',
 } as const;
 
-// Scripts and styles only from this origin: even if candidate text ever reached the DOM as markup, an
-// inline handler such as `onerror=` would not run.
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-function secure(c: Context): void {
-  c.header('Content-Security-Policy', CSP);
-  c.header('X-Content-Type-Options', 'nosniff');
-  c.header('Referrer-Policy', 'no-referrer');
-}
-
 /** The web chat: the page at `/` and its static files (ES modules and a stylesheet), read once when the app is built. */
-export function webRoutes(deps: { bank: BankIndex; judge: Pick<Judge, 'kind' | 'model' | 'promptVersion'> }) {
+export function webRoutes(deps: {
+  bank: BankIndex;
+  judge: Pick<Judge, 'kind' | 'model' | 'promptVersion'>;
+  /** When the API requires keys: a fresh short-lived token for each page, which the page's script sends. */
+  pageToken?: (() => string) | null;
+}) {
   const assets = new Map(
     Object.entries(ASSETS).map(([name, type]) => [name, { type, body: readFileSync(new URL(name, STATIC_DIR), 'utf8') }]),
   );
   const page = `<!doctype html>${String(ChatPage(deps))}`;
+  const pageToken = deps.pageToken;
 
   return new Hono()
-    .get('/', (c) => {
-      secure(c);
-      return c.html(page);
-    })
+    // The app's security headers (CSP and the rest) apply to these responses too.
+    .get('/', (c) => c.html(pageToken ? `<!doctype html>${String(ChatPage({ ...deps, apiToken: pageToken() }))}` : page))
     .get('/static/:name', (c) => {
       const asset = assets.get(c.req.param('name'));
       if (!asset) return c.notFound();
-      secure(c);
       // Revalidate every time: the files are tiny and a stale script after an upgrade is worse.
       return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'no-cache' });
     });
 }
+
+export const webSpecs: RouteSpec[] = [
+  { method: 'get', path: '/', tag: 'web', summary: 'The web chat', responses: { 200: { description: 'HTML page', schema: z.string(), contentType: 'text/html' } } },
+  {
+    method: 'get',
+    path: '/static/{name}',
+    tag: 'web',
+    summary: "The chat's scripts and stylesheet",
+    params: z.object({ name: z.enum(Object.keys(ASSETS) as [keyof typeof ASSETS, ...(keyof typeof ASSETS)[]]) }),
+    responses: { 200: { description: 'The file' }, 404: { description: 'No such file' } },
+  },
+];

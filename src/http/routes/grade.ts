@@ -3,6 +3,10 @@ import { PayloadTooLargeError } from '../../errors.js';
 import type { GradeFn } from '../../grading/grade.js';
 import { AdHocGradeRequest, BankGradeRequest, MAX_ANSWER_CHARS } from '../../grading/grade-schema.js';
 import { unscoredGradeError } from '../unscored-grade.js';
+import { z } from 'zod';
+import { Grade } from '../../grading/grade-schema.js';
+import type { RouteSpec } from '../openapi/route-spec.js';
+import { commonErrors, ErrorBody } from '../schemas.js';
 import { jsonBody, parseWith } from '../validate.js';
 
 /** Refuse an over-long answer with 413 before spending any judge time on it. */
@@ -27,3 +31,27 @@ export function gradeRoutes(grade: GradeFn) {
     return c.json(g);
   });
 }
+
+/** An error that still carries the unscored grade, with the judge's raw replies, so nothing is lost. */
+const UnscoredBody = ErrorBody.extend({ grade: Grade });
+
+export const gradeSpecs: RouteSpec[] = [
+  {
+    method: 'post',
+    path: '/api/grade',
+    tag: 'grading',
+    summary: 'Grade an answer',
+    description:
+      'Grade an answer to a bank question (`questionId`, a follow-up is `<id>.follow-up`) or to an ad-hoc question with its reference answer and optional rubric.',
+    body: z.union([BankGradeRequest, AdHocGradeRequest]),
+    secured: true,
+    responses: {
+      200: { description: 'The grade', schema: Grade },
+      ...commonErrors,
+      404: { description: 'No such question in the bank', schema: ErrorBody },
+      422: { description: 'The LLM judge refused to grade this answer; the unscored grade is in the body', schema: UnscoredBody },
+      502: { description: 'The LLM judge gave no usable verdict (after one repair) or rejected the request', schema: UnscoredBody },
+      503: { description: 'The LLM provider is unavailable or timed out', schema: UnscoredBody, headers: ['Retry-After'] },
+    },
+  },
+];

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { BankIndex } from '../../bank/bank-index.js';
 import { Difficulty, type Question, QuestionType } from '../../bank/schema.js';
 import { NotFoundError } from '../../errors.js';
+import type { RouteSpec } from '../openapi/route-spec.js';
+import { commonErrors, ErrorBody, QuestionDetail, QuestionList } from '../schemas.js';
 import { parseWith } from '../validate.js';
 
 const ListQuery = z.strictObject({
@@ -60,3 +62,33 @@ export function questionRoutes(bank: BankIndex) {
       return c.json({ ...questionSummary(q), followUp: { id: `${q.id}.follow-up`, question: q.followUp.question } });
     });
 }
+
+export const questionSpecs: RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/api/questions',
+    tag: 'questions',
+    summary: 'List questions, without reference answers',
+    description: '`topic` matches a question\'s topic or its area.',
+    query: ListQuery,
+    secured: true,
+    responses: { 200: { description: 'The matching questions and the areas', schema: QuestionList }, 400: commonErrors[400], 401: commonErrors[401], 429: commonErrors[429] },
+  },
+  {
+    method: 'get',
+    path: '/api/questions/{id}',
+    tag: 'questions',
+    summary: 'One question and its follow-up',
+    description: 'With `reveal=1`, also the reference answer, explanation and rubric.',
+    params: z.object({ id: z.string() }),
+    query: DetailQuery,
+    secured: true,
+    responses: {
+      200: { description: 'The question', schema: QuestionDetail },
+      400: commonErrors[400],
+      401: commonErrors[401],
+      404: { description: 'No such question', schema: ErrorBody },
+      429: commonErrors[429],
+    },
+  },
+];

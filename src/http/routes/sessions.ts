@@ -1,6 +1,10 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { AnswerRequest, StartSessionRequest } from '../../sessions/schemas.js';
 import type { SessionService } from '../../sessions/session-service.js';
+import { AnswerResultSchema, StartedSessionSchema, TranscriptSchema } from '../../sessions/view-schemas.js';
+import type { RouteSpec } from '../openapi/route-spec.js';
+import { commonErrors, ErrorBody } from '../schemas.js';
 import { jsonBody, parseWith } from '../validate.js';
 import { assertAnswerLength } from './grade.js';
 
@@ -27,3 +31,45 @@ export function sessionRoutes(sessions: SessionService) {
     });
 }
 
+
+const SessionId = z.object({ id: z.string() });
+const notFound = { description: 'No such session', schema: ErrorBody };
+
+export const sessionSpecs: RouteSpec[] = [
+  {
+    method: 'post',
+    path: '/api/sessions',
+    tag: 'sessions',
+    summary: 'Start an interview session',
+    description: 'Every field is optional; `topic` matches a question\'s topic or area. An empty body starts a default session.',
+    body: StartSessionRequest,
+    secured: true,
+    responses: { 201: { description: 'The session and its first question', schema: StartedSessionSchema }, ...commonErrors },
+  },
+  {
+    method: 'get',
+    path: '/api/sessions/{id}',
+    tag: 'sessions',
+    summary: 'Transcript and summary of a session',
+    params: SessionId,
+    secured: true,
+    responses: { 200: { description: 'The session, every turn with its grade, and the summary', schema: TranscriptSchema }, 401: commonErrors[401], 404: notFound, 429: commonErrors[429] },
+  },
+  {
+    method: 'post',
+    path: '/api/sessions/{id}/answers',
+    tag: 'sessions',
+    summary: 'Answer the current question (or retry the last one)',
+    description:
+      'The answer is stored before it is graded. A judge failure is not an HTTP error: the 200 carries the turn with `status: "failed"` and the reason, and `POST /api/turns/{id}/regrade` grades it later.',
+    params: SessionId,
+    body: AnswerRequest,
+    secured: true,
+    responses: {
+      200: { description: 'The graded (or failed) turn and what comes next', schema: AnswerResultSchema },
+      ...commonErrors,
+      404: notFound,
+      409: { description: 'The session is finished, or there is nothing to retry', schema: ErrorBody },
+    },
+  },
+];

@@ -1,4 +1,8 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
+import { RegradeResultSchema, TurnViewSchema } from '../../sessions/view-schemas.js';
+import type { RouteSpec } from '../openapi/route-spec.js';
+import { commonErrors, ErrorBody } from '../schemas.js';
 import type { SessionService } from '../../sessions/session-service.js';
 
 /** `/api/turns`: read one answered turn, or grade a pending or failed one again. */
@@ -7,3 +11,33 @@ export function turnRoutes(sessions: SessionService) {
     .get('/:id', (c) => c.json(sessions.turn(c.req.param('id'))))
     .post('/:id/regrade', async (c) => c.json(await sessions.regrade(c.req.param('id'))));
 }
+
+const TurnId = z.object({ id: z.string() });
+
+export const turnSpecs: RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/api/turns/{id}',
+    tag: 'sessions',
+    summary: 'One answered turn',
+    params: TurnId,
+    secured: true,
+    responses: { 200: { description: 'The turn', schema: TurnViewSchema }, 401: commonErrors[401], 404: { description: 'No such turn', schema: ErrorBody }, 429: commonErrors[429] },
+  },
+  {
+    method: 'post',
+    path: '/api/turns/{id}/regrade',
+    tag: 'sessions',
+    summary: 'Grade a pending or failed turn again',
+    params: TurnId,
+    secured: true,
+    responses: {
+      200: { description: 'The turn, graded or failed again', schema: RegradeResultSchema },
+      401: commonErrors[401],
+      404: { description: 'No such turn', schema: ErrorBody },
+      409: { description: 'The turn is already graded, or being graded now', schema: ErrorBody },
+      429: commonErrors[429],
+      503: { description: 'The LLM queue is full; the turn stays stored and can be regraded later', schema: ErrorBody, headers: ['Retry-After'] },
+    },
+  },
+];

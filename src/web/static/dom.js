@@ -29,12 +29,17 @@ export class ApiError extends Error {
   }
 }
 
+// Present only when the server requires API keys: a short-lived token for this page's session API calls.
+const apiToken = document.querySelector('meta[name="coach-api-token"]')?.getAttribute('content') || '';
+
 export async function api(method, path, body) {
   let res;
+  const headers = body === undefined ? {} : { 'content-type': 'application/json' };
+  if (apiToken) headers.authorization = `Bearer ${apiToken}`;
   try {
     res = await fetch(path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {

@@ -1,0 +1,83 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { RateLimitedError } from '../../errors.js';
+
+/**
+ * Token buckets keyed by client: each holds up to `perMinute` tokens and refills continuously, so a client
+ * may burst to its limit and then proceeds at the steady rate.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly ratePerMs: number;
+
+  constructor(
+    readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+    /** Buckets beyond this count are pruned of full (idle) ones, bounding memory under many clients. */
+    private readonly maxClients = 100_000,
+  ) {
+    this.ratePerMs = perMinute / 60_000;
+  }
+
+  /** Take one token for `key`: 0 when granted, else the seconds until one is available. */
+  take(key: string): number {
+    const t = this.now();
+    const b = this.buckets.get(key) ?? { tokens: this.perMinute, at: t };
+    b.tokens = Math.min(this.perMinute, b.tokens + (t - b.at) * this.ratePerMs);
+    b.at = t;
+    if (!this.buckets.has(key)) {
+      if (this.buckets.size >= this.maxClients) this.prune();
+      this.buckets.set(key, b);
+    }
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - b.tokens) / this.ratePerMs / 1000));
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  private prune(): void {
+    const t = this.now();
+    for (const [k, b] of this.buckets) {
+      if (b.tokens + (t - b.at) * this.ratePerMs >= this.perMinute) this.buckets.delete(k);
+    }
+  }
+}
+
+export type RouteClass = 'grading' | 'read' | null;
+
+/** Grading spends judge (and LLM) time; everything else under /api is a read. */
+export function classifyRoute(method: string, path: string): RouteClass {
+  if (!path.startsWith('/api/')) return null;
+  if (method === 'POST' && (path === '/api/grade' || /^\/api\/sessions\/[^/]+\/answers$/.test(path) || /^\/api\/turns\/[^/]+\/regrade$/.test(path))) {
+    return 'grading';
+  }
+  return 'read';
+}
+
+export interface RateLimitOptions {
+  grading: TokenBuckets;
+  reads: TokenBuckets;
+  /** Who is asking: the API key when one is sent, else the client address. */
+  clientKey: (c: Context) => string;
+  classify?: typeof classifyRoute;
+}
+
+/** Answer 429 with `Retry-After` once a client has spent its bucket; grading and reads are counted apart. */
+export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
+  const classify = options.classify ?? classifyRoute;
+  return async (c, next) => {
+    const kind = classify(c.req.method, c.req.path);
+    if (!kind) return next();
+    const buckets = kind === 'grading' ? options.grading : options.reads;
+    const wait = buckets.take(`${kind}:${options.clientKey(c)}`);
+    c.header('RateLimit-Policy', `${buckets.perMinute};w=60`);
+    if (wait > 0) {
+      throw new RateLimitedError(`too many ${kind} requests: the limit is ${buckets.perMinute} a minute; retry in ${wait} s`, wait);
+    }
+    return next();
+  };
+}

@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { RouteSpec } from '../openapi/route-spec.js';
+import { ErrorBody } from '../schemas.js';
+
+// Swagger UI's files ship inside the npm package, so the docs work offline with no CDN.
+const swaggerDir = () => dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+const ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+};
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Interview coach API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/docs/init.js"></script>
+</body>
+</html>`;
+
+const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });`;
+
+/** The OpenAPI document and an offline docs page that renders it. */
+export function docsRoutes(document: () => unknown) {
+  return new Hono()
+    .get('/openapi.json', (c) => c.json(document()))
+    .get('/docs', (c) => c.html(PAGE))
+    .get('/docs/init.js', (c) => c.body(INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' }))
+    .get('/docs/assets/:file', async (c) => {
+      const file = c.req.param('file');
+      const type = ASSETS[file];
+      if (!type) return c.json({ error: { code: 'not_found', message: `no asset ${file}` } }, 404);
+      return c.body(await readFile(join(swaggerDir(), file)), 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
+    });
+}
+
+export const docsSpecs: RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/openapi.json',
+    tag: 'docs',
+    summary: 'This OpenAPI 3.1 document',
+    responses: { 200: { description: 'The document', schema: z.record(z.string(), z.unknown()) } },
+  },
+  { method: 'get', path: '/docs', tag: 'docs', summary: 'API docs page (offline)', responses: { 200: { description: 'HTML page', schema: z.string(), contentType: 'text/html' } } },
+  { method: 'get', path: '/docs/init.js', tag: 'docs', summary: 'Script of the docs page', responses: { 200: { description: 'JavaScript', schema: z.string(), contentType: 'text/javascript' } } },
+  {
+    method: 'get',
+    path: '/docs/assets/{file}',
+    tag: 'docs',
+    summary: 'Swagger UI files',
+    params: z.object({ file: z.string() }),
+    responses: { 200: { description: 'The file' }, 404: { description: 'No such asset', schema: ErrorBody } },
+  },
+];

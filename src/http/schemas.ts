@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { ResponseSpec } from './openapi/route-spec.js';
+import { Difficulty, FollowUp, QuestionType, Rubric } from '../bank/schema.js';
+
+/** Every error response of the API. */
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
+  }),
+});
+
+export const QuestionSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  difficulty: Difficulty,
+  type: QuestionType,
+  topic: z.string(),
+  area: z.string(),
+  frequency: z.string(),
+  tags: z.array(z.string()),
+});
+
+export const QuestionList = z.object({
+  questions: z.array(QuestionSummary),
+  areas: z.array(z.object({ id: z.string(), count: z.number().int() })),
+});
+
+const FollowUpRef = z.object({ id: z.string(), question: z.string() });
+
+export const QuestionDetail = QuestionSummary.extend({
+  followUp: FollowUpRef,
+  seedAnswer: z.string().optional(),
+  referenceAnswer: z.string().optional(),
+  referenceSource: z.string().optional(),
+  explanation: z.string().optional(),
+  rubric: Rubric.optional(),
+  followUpReference: FollowUp.pick({ referenceAnswer: true, referenceSource: true, rubric: true }).optional(),
+});
+
+export const Health = z.object({
+  status: z.literal('ok'),
+  judge: z.object({ kind: z.string(), model: z.string(), promptVersion: z.string() }),
+  questions: z.number().int(),
+});
+
+/** Error responses most routes can give, for the OpenAPI document. */
+export const commonErrors = {
+  400: { description: 'Invalid request: each issue names the field and the reason', schema: ErrorBody },
+  401: { description: 'API keys are configured and none (or a wrong one) was sent', schema: ErrorBody, headers: ['WWW-Authenticate'] },
+  413: { description: 'Body over the size limit, or an answer over 8,000 characters', schema: ErrorBody },
+  429: { description: 'Rate limit reached for this client', schema: ErrorBody, headers: ['Retry-After'] },
+} satisfies Record<number, ResponseSpec>;

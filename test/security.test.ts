@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest';
+import { createGrader } from '../src/grading/grade.js';
+import { createApp } from '../src/http/app.js';
+import { matchesAny } from '../src/http/middleware/constant-time.js';
+import { createPageTokens } from '../src/http/middleware/page-token.js';
+import { classifyRoute, TokenBuckets } from '../src/http/middleware/rate-limit.js';
+import type { SecurityDeps } from '../src/http/security.js';
+import { createEmbeddedJudge } from '../src/judge/embedded/embedded-judge.js';
+import { createStore } from '../src/store/store.js';
+import { bank, postJson } from './helpers/app.js';
+
+function appWith(overrides: Partial<SecurityDeps> = {}, clock = { t: 0 }) {
+  const judge = createEmbeddedJudge();
+  const now = () => clock.t;
+  const security: SecurityDeps = {
+    apiKeys: [],
+    pageTokens: createPageTokens({ now }),
+    grading: new TokenBuckets(3, now),
+    reads: new TokenBuckets(100, now),
+    clientAddress: (c) => c.req.header('x-test-client') ?? 'a',
+    corsOrigins: [],
+    ...overrides,
+  };
+  const app = createApp({ bank, grade: createGrader({ bank, judge }), judge, security, store: createStore({ path: ':memory:' }) });
+  return { app, security, clock };
+}
+
+const answer = { questionId: 'data-drift', answer: 'Inputs in production move away from the training data.' };
+
+describe('API keys', () => {
+  const { app, security } = appWith({ apiKeys: ['key-one', 'key-two'] });
+  const post = (auth?: string) =>
+    app.request('/api/grade', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+      body: JSON.stringify(answer),
+    });
+
+  it('answers 401 without a key, naming the header', async () => {
+    const res = await post();
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain('Bearer');
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^authorization:/);
+  });
+
+  it('answers 401 for a wrong key and 200 for each right one', async () => {
+    expect((await post('Bearer key-three')).status).toBe(401);
+    expect((await post('Basic key-one')).status).toBe(401);
+    expect((await post('Bearer key-one')).status).toBe(200);
+    expect((await post('bearer key-two')).status).toBe(200);
+  });
+
+  it('keeps /healthz open', async () => {
+    expect((await app.request('/healthz')).status).toBe(200);
+  });
+
+  it('lets a page token read questions but not call the grading endpoint', async () => {
+    const token = security.pageTokens.issue();
+    expect((await app.request('/api/questions', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect((await post(`Bearer ${token}`)).status).toBe(401);
+  });
+
+  it('refuses a forged or expired page token', () => {
+    const clock = { t: 1000 };
+    const tokens = createPageTokens({ now: () => clock.t, ttlMs: 10 });
+    const token = tokens.issue();
+    expect(tokens.verify(token)).toBe(true);
+    expect(tokens.verify(token.replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A')))).toBe(false);
+    expect(tokens.verify(`page.${clock.t + 999999}.${token.split('.')[2]}`)).toBe(false);
+    expect(createPageTokens().verify(token)).toBe(false);
+    clock.t += 11;
+    expect(tokens.verify(token)).toBe(false);
+  });
+
+  it('compares keys whole, not by prefix', () => {
+    expect(matchesAny('key', ['key-one'])).toBe(false);
+    expect(matchesAny('key-one', ['x', 'key-one'])).toBe(true);
+    expect(matchesAny('', [])).toBe(false);
+  });
+});
+
+describe('rate limits', () => {
+  it('answers 429 with Retry-After once the grading bucket is spent, per client', async () => {
+    const { app, clock } = appWith();
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await postJson(app, '/api/grade', answer)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const res = await postJson(app, '/api/grade', answer);
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBe(20); // 3 a minute: one token every 20 s
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+
+    // Another client has its own bucket; reads are counted apart.
+    const other = await app.request('/api/grade', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-test-client': 'b' },
+      body: JSON.stringify(answer),
+    });
+    expect(other.status).toBe(200);
+    expect((await app.request('/api/questions')).status).toBe(200);
+
+    clock.t += 20_000;
+    expect((await postJson(app, '/api/grade', answer)).status).toBe(200);
+  });
+
+  it('counts per API key when one is sent', async () => {
+    const { app } = appWith({ apiKeys: ['k1', 'k2'] });
+    const send = (key: string) =>
+      app.request('/api/grade', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(answer) });
+    for (let i = 0; i < 3; i++) expect((await send('k1')).status).toBe(200);
+    expect((await send('k1')).status).toBe(429);
+    expect((await send('k2')).status).toBe(200);
+  });
+
+  it('refills continuously and never above the limit', () => {
+    const clock = { t: 0 };
+    const b = new TokenBuckets(60, () => clock.t);
+    for (let i = 0; i < 60; i++) expect(b.take('x')).toBe(0);
+    expect(b.take('x')).toBe(1);
+    clock.t += 1000;
+    expect(b.take('x')).toBe(0);
+    clock.t += 10 * 60_000;
+    for (let i = 0; i < 60; i++) expect(b.take('x')).toBe(0);
+    expect(b.take('x')).toBeGreaterThan(0);
+  });
+
+  it('prunes idle buckets when there are too many clients', () => {
+    const clock = { t: 0 };
+    const b = new TokenBuckets(10, () => clock.t, 100);
+    for (let i = 0; i < 100; i++) b.take(`c${i}`);
+    clock.t += 60_000;
+    b.take('new');
+    expect(b.size).toBe(1);
+  });
+
+  it('classifies grading routes apart from reads', () => {
+    expect(classifyRoute('POST', '/api/grade')).toBe('grading');
+    expect(classifyRoute('POST', '/api/sessions/abc/answers')).toBe('grading');
+    expect(classifyRoute('POST', '/api/turns/7/regrade')).toBe('grading');
+    expect(classifyRoute('POST', '/api/sessions')).toBe('read');
+    expect(classifyRoute('GET', '/api/questions')).toBe('read');
+    expect(classifyRoute('GET', '/healthz')).toBeNull();
+  });
+});
+
+describe('headers', () => {
+  it('sends a CSP with no inline script except by nonce and no external origin', async () => {
+    const { app } = appWith();
+    const res = await app.request('/healthz');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=_-]+'/);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toMatch(/https?:/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('uses a fresh nonce on every response', async () => {
+    const { app } = appWith();
+    const nonce = async () => /nonce-([^']+)/.exec((await app.request('/healthz')).headers.get('content-security-policy') ?? '')?.[1];
+    expect(await nonce()).not.toBe(await nonce());
+  });
+
+  it('allows configured CORS origins only', async () => {
+    const { app } = appWith({ corsOrigins: ['https://integrator.example'] });
+    const ok = await app.request('/api/questions', { headers: { origin: 'https://integrator.example' } });
+    expect(ok.headers.get('access-control-allow-origin')).toBe('https://integrator.example');
+    const other = await app.request('/api/questions', { headers: { origin: 'https://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await app.request('/api/grade', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://integrator.example', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+  });
+
+  it('puts the security headers on errors too', async () => {
+    const { app } = appWith({ apiKeys: ['k'] });
+    const res = await postJson(app, '/api/grade', answer);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-security-policy')).toBeTruthy();
+  });
+});
+
+describe('the chat page when API keys are required', () => {
+  it('carries a page token that opens the session API and nothing else', async () => {
+    const judge = createEmbeddedJudge();
+    const security: SecurityDeps = {
+      apiKeys: ['secret-key'],
+      pageTokens: createPageTokens(),
+      grading: new TokenBuckets(100),
+      reads: new TokenBuckets(100),
+      clientAddress: () => 'a',
+      corsOrigins: [],
+    };
+    const app = createApp({ bank, grade: createGrader({ bank, judge }), judge, security, store: createStore({ path: ':memory:' }) });
+    const html = await (await app.request('/')).text();
+    const token = /<meta name="coach-api-token" content="([^"]+)"/.exec(html)?.[1];
+    expect(token).toMatch(/^page\./);
+    expect(html).not.toContain('secret-key');
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    expect((await app.request('/api/sessions', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(401);
+    const started = await app.request('/api/sessions', { method: 'POST', body: JSON.stringify({ count: 1 }), headers: auth });
+    expect(started.status).toBe(201);
+    expect((await app.request('/api/grade', { method: 'POST', body: JSON.stringify(answer), headers: auth })).status).toBe(401);
+  });
+
+  it('has no token when the API is open', async () => {
+    const { app } = appWith();
+    expect(await (await app.request('/')).text()).not.toContain('coach-api-token');
+  });
+});
