@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Grade, LevelLabel, UnscoredReason } from '../grading/grade-schema.js';
+import { LevelLabel } from '../grading/grade-schema.js';
 import { SessionFilters, SessionStatus } from '../store/sessions-repo.js';
-import { TurnStatus } from '../store/turns-repo.js';
+import { TurnRecordSchema, TurnStatus } from '../store/turns-repo.js';
 import type { SessionSummary } from './summary.js';
 import type { AnswerResult } from './session-service.js';
 import type { QuestionView, SessionView, TurnView } from './views.js';
@@ -36,24 +36,7 @@ export const SessionViewSchema = z.object({
   canRetry: z.boolean(),
 });
 
-export const TurnViewSchema = z.object({
-  id: z.string(),
-  sessionId: z.string(),
-  seq: z.number().int(),
-  step: z.number().int(),
-  questionId: z.string(),
-  kind: z.enum(['main', 'follow-up']),
-  question: z.string(),
-  answer: z.string(),
-  attempt: z.number().int(),
-  retryOf: z.string().nullable(),
-  status: TurnStatus,
-  grade: Grade.nullable(),
-  failure: z.object({ reason: UnscoredReason, detail: z.string() }).nullable(),
-  gradingRuns: z.number().int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  gradedAt: z.string().nullable(),
+export const TurnViewSchema = TurnRecordSchema.extend({
   asked: QuestionViewSchema.nullable(),
   reference: z.object({ answer: z.string(), explanation: z.string().nullable() }).nullable(),
   grading: z.boolean(),

@@ -10,6 +10,27 @@ export type TurnStatus = z.infer<typeof TurnStatus>;
 export const TurnFailure = z.object({ reason: UnscoredReason, detail: z.string() });
 export type TurnFailure = z.infer<typeof TurnFailure>;
 
+/** One answer to one question of a session, with its grade once there is one, as the API shows it. */
+export const TurnRecordSchema = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  seq: z.number().int(),
+  step: z.number().int(),
+  questionId: z.string(),
+  kind: z.enum(['main', 'follow-up']),
+  question: z.string(),
+  answer: z.string(),
+  attempt: z.number().int(),
+  retryOf: z.string().nullable(),
+  status: TurnStatus,
+  grade: Grade.nullable(),
+  failure: TurnFailure.nullable(),
+  gradingRuns: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  gradedAt: z.string().nullable(),
+});
+
 const TurnRow = z
   .object({
     id: z.string(),
@@ -32,27 +53,29 @@ const TurnRow = z
     updated_at: z.string(),
     graded_at: z.string().nullable(),
   })
-  .transform((r) => ({
-    id: r.id,
-    sessionId: r.session_id,
-    seq: r.seq,
-    step: r.step,
-    questionId: r.question_id,
-    kind: r.kind,
-    question: r.question,
-    answer: r.answer,
-    attempt: r.attempt,
-    retryOf: r.retry_of,
-    status: r.status,
-    grade: r.grade,
-    failure: r.failure_reason === null ? null : { reason: r.failure_reason, detail: r.failure_detail ?? '' },
-    gradingRuns: r.grading_runs,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    gradedAt: r.graded_at,
-  }));
+  .transform(
+    (r): z.infer<typeof TurnRecordSchema> => ({
+      id: r.id,
+      sessionId: r.session_id,
+      seq: r.seq,
+      step: r.step,
+      questionId: r.question_id,
+      kind: r.kind,
+      question: r.question,
+      answer: r.answer,
+      attempt: r.attempt,
+      retryOf: r.retry_of,
+      status: r.status,
+      grade: r.grade,
+      failure: r.failure_reason === null ? null : { reason: r.failure_reason, detail: r.failure_detail ?? '' },
+      gradingRuns: r.grading_runs,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      gradedAt: r.graded_at,
+    }),
+  );
 /** One answer to one question of a session, with its grade once there is one. */
-export type TurnRecord = z.output<typeof TurnRow>;
+export type TurnRecord = z.infer<typeof TurnRecordSchema>;
 
 export interface NewTurn {
   id: string;
