@@ -6,8 +6,8 @@ import type { TurnRecord } from '../store/turns-repo.js';
 
 /** An area whose mean is at least this reads as strong (level 4 or more). */
 export const STRONG_AREA_MEAN = 3.5;
-/** An area whose mean is below this is weak: the core idea was not reliably there (below "adequate"). */
-export const WEAK_AREA_MEAN = 3;
+/** An area whose mean is below this is weak: it reads as level 2 or less, the same rounding as a score's level. */
+export const WEAK_AREA_MEAN = 2.5;
 const MISSED_SHOWN = 5;
 
 export interface AreaSummary {
