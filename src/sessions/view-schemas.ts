@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Grade, LevelLabel, UnscoredReason } from '../grading/grade-schema.js';
+import { Grade, LevelLabel } from '../grading/grade-schema.js';
 import { SessionFilters, SessionStatus } from '../store/sessions-repo.js';
-import { TurnStatus } from '../store/turns-repo.js';
+import { TurnFailureReason, TurnStatus } from '../store/turns-repo.js';
 import type { SessionSummary } from './summary.js';
 import type { AnswerResult } from './session-service.js';
 import type { QuestionView, SessionView, TurnView } from './views.js';
@@ -49,7 +49,7 @@ export const TurnViewSchema = z.object({
   retryOf: z.string().nullable(),
   status: TurnStatus,
   grade: Grade.nullable(),
-  failure: z.object({ reason: UnscoredReason, detail: z.string() }).nullable(),
+  failure: z.object({ reason: TurnFailureReason, detail: z.string() }).nullable(),
   gradingRuns: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
