@@ -49,7 +49,8 @@ export function createLlmAdmission(options: LlmAdmissionOptions): LlmAdmission {
     check() {
       const { activeCount, pendingCount, concurrency } = limiter;
       const waitingAfter = Math.max(0, activeCount + pendingCount + calls - concurrency);
-      if (waitingAfter <= queueMax) return { admitted: true };
+      // An idle limiter always takes a grade, even one whose calls exceed concurrency plus queue (1 and 0).
+      if (waitingAfter <= queueMax || activeCount + pendingCount === 0) return { admitted: true };
       const rounds = Math.ceil(Math.max(1, pendingCount) / concurrency);
       const retryAfterSeconds = Math.min(3600, Math.max(1, Math.ceil((rounds * callMs) / 1000)));
       return { admitted: false, waiting: pendingCount, limit: queueMax, retryAfterSeconds };
