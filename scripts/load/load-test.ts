@@ -6,7 +6,7 @@ import autocannon from 'autocannon';
 import { createBankIndex } from '../../src/bank/bank-index.js';
 import { loadBank } from '../../src/bank/load-bank.js';
 import { candidateRequests, type CandidateStats, percentile } from './candidates.js';
-import { AppStats, ask, Drained, StubStats, startThread } from './threads.js';
+import { AppStats, ask, Drained, heapAfterGc, StubStats, startThread } from './threads.js';
 
 /**
  * `npm run load`: the coach in this process, on a thread of its own, with the LLM judge pointed at the
@@ -53,6 +53,7 @@ console.log(`  stub LLM at ${stub.url}, ${values['delay-ms']} ms a reply; LLM_CO
 console.log('  rate limits raised to 100000000/min so they do not shape the run; SQLite file in a temporary folder');
 
 const rssSamples: number[] = [];
+const mainHeapStart = heapAfterGc();
 let heapWarm = 0;
 const rssSampler = setInterval(() => {
   rssSamples.push(process.memoryUsage().rss);
@@ -72,6 +73,8 @@ const result = await autocannon({
 clearInterval(rssSampler);
 const heapEnd = (await ask(app.worker, 'stats', AppStats)).heapUsed;
 const rssEnd = process.memoryUsage().rss;
+const mainHeapEnd = heapAfterGc();
+const { external, arrayBuffers } = process.memoryUsage();
 const drained = await ask(app.worker, 'drain', Drained);
 const llm = await ask(stub.worker, 'stats', StubStats);
 stub.worker.postMessage('close');
@@ -95,6 +98,8 @@ console.log(`turns in the DB   ${JSON.stringify(drained.turns)} (overloaded: ${d
 console.log(`LLM calls         ${llm.completions} answered by the stub; most at once ${llm.maxInFlight} (LLM_CONCURRENCY ${concurrency}); most waiting ${drained.maxQueued} (LLM_QUEUE_MAX ${queueMax})`);
 console.log(`RSS (process)     start ${mb(rssStart)}, after 5 s ${mb(rssSamples[4] ?? rssStart)}, end ${mb(rssEnd)}, peak ${mb(Math.max(rssStart, rssEnd, ...rssSamples))}`);
 const gcNote = typeof (globalThis as { gc?: unknown }).gc === 'function' ? ' (after a full GC)' : ' (no --expose-gc: garbage included)';
+console.log(`load-gen JS heap  start ${mb(mainHeapStart)}, end ${mb(mainHeapEnd)}; process external ${mb(external)} (array buffers ${mb(arrayBuffers)})`);
+console.log(`rss by second     ${rssSamples.map((r) => (r / 1024 / 1024).toFixed(0)).join(' ')}`);
 console.log(`app JS heap       start ${mb(heapStart)}, after 5 s ${mb(heapWarm)}, end ${mb(heapEnd)}${gcNote}`);
 
 const problems = [
