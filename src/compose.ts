@@ -5,11 +5,13 @@ import { type Config, judgeKindFor } from './config.js';
 import type { Calibrator } from './grading/calibration.js';
 import { loadCalibration } from './grading/calibration-artifact.js';
 import { createGrader, type GradeFn } from './grading/grade.js';
+import { createGradeGate, type GradeGate } from './grading/grade-gate.js';
 import type { ChatCompleter } from './judge/chat.js';
 import { type SecurityDeps, securityFromConfig } from './http/security.js';
 import { createEmbeddedJudge } from './judge/embedded/embedded-judge.js';
 import type { Judge } from './judge/judge.js';
 import { createConfiguredLlmJudge } from './judge/llm/configured-judge.js';
+import { createLlmAdmission } from './judge/llm/llm-admission.js';
 import { createLlmLimiter, type LlmLimiter } from './judge/llm/llm-limiter.js';
 import { DEFAULT_DB_PATH } from './store/db.js';
 import { createStore, type Store } from './store/store.js';
@@ -27,6 +29,8 @@ export interface Services {
   store: Store;
   /** API keys, rate limits, CORS and security headers. */
   security: SecurityDeps;
+  /** What `grade` goes through: the LLM queue limit (503 when full) and the count of grades in flight. */
+  gate: GradeGate;
 }
 
 export interface ComposeOptions {
@@ -65,14 +69,17 @@ export function composeServices(config: Config, options: ComposeOptions = {}): S
     warn: options.warn ?? ((m) => console.warn(`warning: ${m}`)),
   });
   const store = createStore({ path: config.DB_PATH ?? DEFAULT_DB_PATH });
+  const admission = llmLimiter ? createLlmAdmission({ limiter: llmLimiter, queueMax: config.LLM_QUEUE_MAX }) : null;
+  const gate = createGradeGate({ admission });
   return {
     config,
     bank,
     judge,
     calibration,
-    grade: createGrader({ bank, judge, calibration }),
+    grade: gate.wrap(createGrader({ bank, judge, calibration })),
     llmLimiter,
     store,
     security: securityFromConfig(config),
+    gate,
   };
 }

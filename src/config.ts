@@ -27,6 +27,10 @@ export const Env = z.object({
   LLM_TIMEOUT_MS: withDefault(z.coerce.number().int().min(100).max(600_000), 60_000),
   /** Retries of a 408/409/429/5xx/connection failure, with the SDK's backoff (or the provider's Retry-After). */
   LLM_MAX_RETRIES: withDefault(z.coerce.number().int().min(0).max(10), 2),
+  /** LLM calls allowed to wait for the limiter; a grade whose two calls would not fit is refused with 503. */
+  LLM_QUEUE_MAX: withDefault(z.coerce.number().int().min(0).max(100_000), 32),
+  /** On SIGTERM/SIGINT, how long in-flight grades may take to finish before the process exits anyway. */
+  SHUTDOWN_GRACE_MS: withDefault(z.coerce.number().int().min(0).max(600_000), 30_000),
   BANK_PATH: opt(z.string()),
   /** Calibration artifact to apply; default `data/calibration/<judge kind>.json` when that file exists. */
   CALIBRATION_PATH: opt(z.string()),

@@ -113,3 +113,18 @@ export class RateLimitedError extends CoachError {
     super(message);
   }
 }
+
+/**
+ * The server will not start this grade now: the shared LLM queue is full, or the server is shutting down.
+ * Nothing was sent to the judge; `retryAfterSeconds` estimates when a new grade would be admitted.
+ */
+export class OverloadedError extends CoachError {
+  override readonly status = 503;
+  override readonly code = 'overloaded';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

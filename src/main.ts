@@ -3,31 +3,56 @@ import { composeServices } from './compose.js';
 import { loadConfig } from './config.js';
 import { CoachError } from './errors.js';
 import { createApp } from './http/app.js';
+import { createShutdown } from './server/lifecycle.js';
+import { type Recovery, recoverPendingTurns } from './server/recover-pending.js';
+import { createSessionService } from './sessions/session-service.js';
 
-// The only module that reads process.env and opens a socket.
+// The only module that reads process.env, opens a socket and handles signals.
 function start(): void {
   const services = composeServices(loadConfig(process.env));
-  const { config, judge, store } = services;
-  const app = createApp(services);
-  const { pending, failed } = store.turns.countByStatus();
-  if (pending + failed > 0) {
-    console.log(`${pending} answer(s) left pending by an earlier run and ${failed} failed; regrade with POST /api/turns/:id/regrade`);
-  }
+  const { config, judge, store, bank, grade, gate } = services;
+  // One session service for the routes and the crash recovery, so both see which turns are being graded.
+  const sessions = createSessionService({ store, bank, grade });
+  const app = createApp({ ...services, sessions });
+  const { failed } = store.turns.countByStatus();
+  if (failed > 0) console.log(`${failed} answer(s) failed to grade earlier; regrade with POST /api/turns/:id/regrade`);
+  let recovery: Recovery | null = null;
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     const label =
       judge.kind === 'embedded'
         ? 'embedded judge (offline, no LLM)'
         : `LLM judge ${judge.model} at ${endpoint(config.OPENAI_BASE_URL)}, prompt ${judge.promptVersion}, ` +
-          `up to ${config.LLM_CONCURRENCY} concurrent calls`;
+          `up to ${config.LLM_CONCURRENCY} concurrent calls, ${config.LLM_QUEUE_MAX} waiting`;
     console.log(`interview coach on http://${info.address === '::1' ? 'localhost' : info.address}:${info.port} - ${label}`);
+    // Answers a crash left pending are graded again in the background, while the server already serves.
+    recovery = recoverPendingTurns({ turns: store.turns, sessions });
   });
-  const stop = () =>
-    server.close(() => {
+  const shutdown = createShutdown({
+    server,
+    gate,
+    store,
+    background: { stop: () => recovery?.stop() },
+    graceMs: config.SHUTDOWN_GRACE_MS,
+  });
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second signal means "now". Every acknowledged answer is already committed; closing is a courtesy.
+      console.log(`${signal} again: exiting without waiting`);
       store.close();
-      process.exit(0);
-    });
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+      process.exit(1);
+    }
+    stopping = true;
+    shutdown(signal).then(
+      (report) => process.exit(report.graceful && report.storeClosed ? 0 : 1),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 // Origin and path only: a base URL may carry credentials or a key in its query string.

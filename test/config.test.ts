@@ -50,3 +50,33 @@ describe('LLM configuration', () => {
     expect(() => loadConfig({ JUDGE_MAX_TOKENS: '10' })).toThrow(/JUDGE_MAX_TOKENS/);
   });
 });
+
+describe('security and operations configuration', () => {
+  it('has documented defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      API_KEYS: [],
+      RATE_LIMIT_PER_MIN: 30,
+      RATE_LIMIT_READS_PER_MIN: 600,
+      CORS_ORIGINS: [],
+      TRUST_PROXY: false,
+      LLM_QUEUE_MAX: 32,
+      SHUTDOWN_GRACE_MS: 30_000,
+    });
+  });
+
+  it('parses lists and switches', () => {
+    expect(loadConfig({ API_KEYS: ' k1, ,k2 ', CORS_ORIGINS: 'https://a.example', TRUST_PROXY: 'true' })).toMatchObject({
+      API_KEYS: ['k1', 'k2'],
+      CORS_ORIGINS: ['https://a.example'],
+      TRUST_PROXY: true,
+    });
+    expect(loadConfig({ LLM_QUEUE_MAX: '0' }).LLM_QUEUE_MAX).toBe(0);
+  });
+
+  it('names each bad variable', () => {
+    expect(() => loadConfig({ LLM_QUEUE_MAX: '-1' })).toThrow(/LLM_QUEUE_MAX/);
+    expect(() => loadConfig({ SHUTDOWN_GRACE_MS: 'later' })).toThrow(/SHUTDOWN_GRACE_MS/);
+    expect(() => loadConfig({ RATE_LIMIT_PER_MIN: '0' })).toThrow(/RATE_LIMIT_PER_MIN/);
+    expect(() => loadConfig({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/);
+  });
+});

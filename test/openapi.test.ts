@@ -38,7 +38,7 @@ describe('OpenAPI document', () => {
     expect(body).toContain('referenceAnswer');
     const ok = JSON.stringify(op?.responses['200']);
     for (const field of ['rawScore', 'keyPoints', 'unscored', 'promptVersion']) expect(ok).toContain(field);
-    for (const status of ['400', '401', '404', '413', '429']) expect(op?.responses).toHaveProperty(status);
+    for (const status of ['400', '401', '404', '413', '429', '503']) expect(op?.responses).toHaveProperty(status);
   });
 
   it('lists path and query parameters', async () => {

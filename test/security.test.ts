@@ -1,13 +1,15 @@
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createGrader } from '../src/grading/grade.js';
 import { createApp } from '../src/http/app.js';
+import { clientAddress } from '../src/http/middleware/client-address.js';
 import { matchesAny } from '../src/http/middleware/constant-time.js';
 import { createPageTokens } from '../src/http/middleware/page-token.js';
 import { classifyRoute, TokenBuckets } from '../src/http/middleware/rate-limit.js';
 import type { SecurityDeps } from '../src/http/security.js';
 import { createEmbeddedJudge } from '../src/judge/embedded/embedded-judge.js';
 import { createStore } from '../src/store/store.js';
-import { bank, postJson } from './helpers/app.js';
+import { bank, postJson, testApp } from './helpers/app.js';
 
 function appWith(overrides: Partial<SecurityDeps> = {}, clock = { t: 0 }) {
   const judge = createEmbeddedJudge();
@@ -133,6 +135,21 @@ describe('rate limits', () => {
     expect(b.size).toBe(1);
   });
 
+  it('stays bounded under a flood of distinct clients', () => {
+    const b = new TokenBuckets(10, () => 0, 100);
+    for (let i = 0; i < 1000; i++) b.take(`c${i}`);
+    expect(b.size).toBeLessThanOrEqual(100);
+    expect(b.take('c999')).toBe(0); // a recent client keeps its bucket
+  });
+
+  it('takes the client address from the proxy-appended X-Forwarded-For entry only when told to trust a proxy', async () => {
+    const app = (trust: boolean) => new Hono().get('/', (c) => c.text(clientAddress(trust)(c)));
+    const headers = { 'x-forwarded-for': '203.0.113.9, 198.51.100.7' };
+    // The first entry is the client's own claim; the last one is what our proxy saw.
+    expect(await (await app(true).request('/', { headers })).text()).toBe('198.51.100.7');
+    expect(await (await app(false).request('/', { headers })).text()).toBe('local');
+  });
+
   it('classifies grading routes apart from reads', () => {
     expect(classifyRoute('POST', '/api/grade')).toBe('grading');
     expect(classifyRoute('POST', '/api/sessions/abc/answers')).toBe('grading');
@@ -140,6 +157,32 @@ describe('rate limits', () => {
     expect(classifyRoute('POST', '/api/sessions')).toBe('read');
     expect(classifyRoute('GET', '/api/questions')).toBe('read');
     expect(classifyRoute('GET', '/healthz')).toBeNull();
+  });
+});
+
+describe('every route', () => {
+  const { app } = testApp();
+  const concrete = (path: string) => path.replace(/:[A-Za-z]+/g, 'x');
+  const posts = app.routes.filter((r) => r.method === 'POST').map((r) => concrete(r.path));
+
+  it.each(posts)('POST %s refuses a body over 64 KiB with 413', async (path) => {
+    const res = await postJson(app, path, { answer: 'a', pad: 'x'.repeat(70_000) });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+  });
+
+  it('covers the grading and session routes', () => {
+    expect(posts).toEqual(expect.arrayContaining(['/api/grade', '/api/sessions', '/api/sessions/x/answers', '/api/turns/x/regrade']));
+  });
+
+  it('needs a key on every /api route when keys are set', async () => {
+    const { app: locked } = appWith({ apiKeys: ['k'] });
+    const api = locked.routes.filter((r) => r.path.startsWith('/api/') && r.method !== 'ALL');
+    expect(api.length).toBeGreaterThan(5);
+    for (const r of api) {
+      const res = await locked.request(concrete(r.path), { method: r.method, headers: { 'content-type': 'application/json' }, ...(r.method === 'POST' ? { body: '{}' } : {}) });
+      expect([r.method, r.path, res.status]).toEqual([r.method, r.path, 401]);
+    }
   });
 });
 

@@ -7,6 +7,10 @@ const MAX_BODY_BYTES = 1_000_000;
 export interface StubLlmOptions extends FakeJudgeOptions {
   /** Told about every completion served: model and token counts. */
   onCompletion?: (info: { model: string; promptTokens: number; completionTokens: number }) => void;
+  /** Wait this long before answering a completion, like a real model's latency. Default 0. */
+  delayMs?: number;
+  /** Told the number of completions being answered whenever it changes (for load tests: the concurrency the provider sees). */
+  onInFlight?: (inFlight: number) => void;
 }
 
 /**
@@ -14,6 +18,7 @@ export interface StubLlmOptions extends FakeJudgeOptions {
  * judge. The caller listens on a loopback address; nothing here reaches any network.
  */
 export function createStubLlmServer(options: StubLlmOptions = {}): Server {
+  let inFlight = 0;
   return createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -41,13 +46,21 @@ export function createStubLlmServer(options: StubLlmOptions = {}): Server {
       fail(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
       return;
     }
-    const completion = fakeCompletion(parsed.data, options);
-    options.onCompletion?.({
-      model: completion.model,
-      promptTokens: completion.usage.prompt_tokens,
-      completionTokens: completion.usage.completion_tokens,
-    });
-    send(200, completion);
+    inFlight += 1;
+    options.onInFlight?.(inFlight);
+    try {
+      if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+      const completion = fakeCompletion(parsed.data, options);
+      options.onCompletion?.({
+        model: completion.model,
+        promptTokens: completion.usage.prompt_tokens,
+        completionTokens: completion.usage.completion_tokens,
+      });
+      send(200, completion);
+    } finally {
+      inFlight -= 1;
+      options.onInFlight?.(inFlight);
+    }
   });
 }
 

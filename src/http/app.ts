@@ -4,7 +4,7 @@ import type { BankIndex } from '../bank/bank-index.js';
 import type { GradeFn } from '../grading/grade.js';
 import type { Judge } from '../judge/judge.js';
 import type { RandomSource } from '../sessions/plan.js';
-import { createSessionService } from '../sessions/session-service.js';
+import { createSessionService, type SessionService } from '../sessions/session-service.js';
 import type { Store } from '../store/store.js';
 import { webRoutes, webSpecs } from '../web/web-routes.js';
 import { createOnError, type ErrorLogger } from './on-error.js';
@@ -34,6 +34,8 @@ export interface AppDeps {
   random?: RandomSource;
   /** CORS, API keys and rate limits; without it only security headers and the body limit apply. */
   security?: SecurityDeps;
+  /** The session service over `store`, when the caller shares it (crash recovery); built here otherwise. */
+  sessions?: SessionService;
 }
 
 /**
@@ -67,7 +69,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/questions', questionRoutes(deps.bank));
   app.route('/api/grade', gradeRoutes(deps.grade));
   if (deps.store) {
-    const sessions = createSessionService({
+    const sessions = deps.sessions ?? createSessionService({
       store: deps.store,
       bank: deps.bank,
       grade: deps.grade,

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { CoachError, JudgeUnavailableError, PayloadTooLargeError, RateLimitedError, ValidationError } from '../errors.js';
+import { CoachError, JudgeUnavailableError, OverloadedError, PayloadTooLargeError, RateLimitedError, ValidationError } from '../errors.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; issues?: { field: string; reason: string }[] };
@@ -20,10 +20,14 @@ export function createOnError(log: ErrorLogger) {
       const body: ErrorBody = { error: { code: err.code, message: err.message } };
       if (err instanceof ValidationError) body.error.issues = err.issues;
       if (err instanceof PayloadTooLargeError) body.error.issues = [{ field: err.field, reason: err.message }];
-      if ((err instanceof JudgeUnavailableError || err instanceof RateLimitedError) && err.retryAfterSeconds !== undefined) {
+      if (
+        (err instanceof JudgeUnavailableError || err instanceof RateLimitedError || err instanceof OverloadedError) &&
+        err.retryAfterSeconds !== undefined
+      ) {
         c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
       }
-      if (err.status >= 500) log(err, c);
+      // A full queue is the server working as designed under load, not a fault to log for every refusal.
+      if (err.status >= 500 && !(err instanceof OverloadedError)) log(err, c);
       // `error` first and never overwritten by the extra fields.
       return c.json({ ...body, ...err.extra, error: body.error }, err.status as ContentfulStatusCode);
     }

@@ -1,4 +1,4 @@
-import { CoachError, ConflictError, JudgeOutputError, JudgeUnavailableError } from '../errors.js';
+import { CoachError, ConflictError, JudgeOutputError, JudgeUnavailableError, OverloadedError } from '../errors.js';
 import type { GradeFn } from '../grading/grade.js';
 import type { Store } from '../store/store.js';
 import type { TurnFailure, TurnRecord } from '../store/turns-repo.js';
@@ -12,6 +12,8 @@ export interface TurnGraderDeps {
 
 /** Why a grading attempt that threw failed, in the same terms as an unscored grade. */
 export function failureOf(err: unknown): TurnFailure {
+  // Refused before any LLM call: the queue was full or the server was stopping. Regrading it later works.
+  if (err instanceof OverloadedError) return { reason: 'overloaded', detail: err.message };
   if (err instanceof JudgeUnavailableError) return { reason: 'provider-unavailable', detail: err.message };
   if (err instanceof JudgeOutputError) return { reason: 'invalid-output', detail: err.message };
   if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) {
@@ -56,7 +58,7 @@ export function createTurnGrader(deps: TurnGraderDeps) {
         if (g.score !== null && g.unscored === null) return store.turns.markGraded(turn.id, g, now().toISOString());
         failure = g.unscored ?? { reason: 'judge-error', detail: 'the judge gave no score' };
       } catch (err) {
-        if (!(err instanceof CoachError) || err.status >= 500) logError(err);
+        if (!(err instanceof CoachError) || (err.status >= 500 && !(err instanceof OverloadedError))) logError(err);
         failure = failureOf(err);
       }
       return store.turns.markFailed(turn.id, failure, now().toISOString());

@@ -7,7 +7,14 @@ import { redactSecrets } from './redact.js';
 export const TurnStatus = z.enum(['pending', 'graded', 'failed']);
 export type TurnStatus = z.infer<typeof TurnStatus>;
 
-export const TurnFailure = z.object({ reason: UnscoredReason, detail: z.string() });
+/**
+ * Why a turn has no grade: an unscored grade's reason, or `overloaded` when the grade was refused before
+ * any LLM call because the queue was full (or the server was stopping).
+ */
+export const TurnFailureReason = z.enum([...UnscoredReason.options, 'overloaded']);
+export type TurnFailureReason = z.infer<typeof TurnFailureReason>;
+
+export const TurnFailure = z.object({ reason: TurnFailureReason, detail: z.string() });
 export type TurnFailure = z.infer<typeof TurnFailure>;
 
 /** One answer to one question of a session, with its grade once there is one, as the API shows it. */
@@ -46,7 +53,7 @@ const TurnRow = z
     status: TurnStatus,
     grade: jsonColumn(Grade).nullable(),
     score: z.number().nullable(),
-    failure_reason: UnscoredReason.nullable(),
+    failure_reason: TurnFailureReason.nullable(),
     failure_detail: z.string().nullable(),
     grading_runs: z.number().int(),
     created_at: z.string(),

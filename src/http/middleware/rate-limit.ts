@@ -44,6 +44,15 @@ export class TokenBuckets {
     for (const [k, b] of this.buckets) {
       if (b.tokens + (t - b.at) * this.ratePerMs >= this.perMinute) this.buckets.delete(k);
     }
+    // Still full (a flood of distinct clients): drop the oldest tenth, so memory stays bounded and the
+    // scan above runs once per many new clients rather than on every one.
+    if (this.buckets.size >= this.maxClients) {
+      let drop = Math.max(1, Math.ceil(this.maxClients / 10));
+      for (const k of this.buckets.keys()) {
+        if (drop-- <= 0) break;
+        this.buckets.delete(k);
+      }
+    }
   }
 }
 

@@ -51,7 +51,12 @@ export const gradeSpecs: RouteSpec[] = [
       404: { description: 'No such question in the bank', schema: ErrorBody },
       422: { description: 'The LLM judge refused to grade this answer; the unscored grade is in the body', schema: UnscoredBody },
       502: { description: 'The LLM judge gave no usable verdict (after one repair) or rejected the request', schema: UnscoredBody },
-      503: { description: 'The LLM provider is unavailable or timed out', schema: UnscoredBody, headers: ['Retry-After'] },
+      503: {
+        description:
+          'The LLM provider is unavailable or timed out (`judge_unavailable`, the unscored grade is in the body), or the grade was refused before any LLM call because the grading queue is full or the server is shutting down (`overloaded`, no grade)',
+        schema: ErrorBody.extend({ grade: Grade.optional() }),
+        headers: ['Retry-After'],
+      },
     },
   },
 ];

@@ -61,7 +61,7 @@ export const sessionSpecs: RouteSpec[] = [
     tag: 'sessions',
     summary: 'Answer the current question (or retry the last one)',
     description:
-      'The answer is stored before it is graded. A judge failure is not an HTTP error: the 200 carries the turn with `status: "failed"` and the reason, and `POST /api/turns/{id}/regrade` grades it later.',
+      'The answer is stored before it is graded. A judge failure is not an HTTP error: the 200 carries the turn with `status: "failed"` and the reason, and `POST /api/turns/{id}/regrade` grades it later. When the grading queue is full the answer is stored and not graded: `failure.reason` is `overloaded`.',
     params: SessionId,
     body: AnswerRequest,
     secured: true,

@@ -29,6 +29,8 @@ export const turnSpecs: RouteSpec[] = [
     path: '/api/turns/{id}/regrade',
     tag: 'sessions',
     summary: 'Grade a pending or failed turn again',
+    description:
+      'Like an answer, a failed grading is reported in the 200: `turn.status` is `failed` with the reason (`overloaded` when the grading queue is full).',
     params: TurnId,
     secured: true,
     responses: {
@@ -37,7 +39,6 @@ export const turnSpecs: RouteSpec[] = [
       404: { description: 'No such turn', schema: ErrorBody },
       409: { description: 'The turn is already graded, or being graded now', schema: ErrorBody },
       429: commonErrors[429],
-      503: { description: 'The LLM queue is full; the turn stays stored and can be regraded later', schema: ErrorBody, headers: ['Retry-After'] },
     },
   },
 ];
