@@ -11,6 +11,12 @@ import { createEmbeddedJudge } from './judge/embedded/embedded-judge.js';
 import type { Judge } from './judge/judge.js';
 import { createConfiguredLlmJudge } from './judge/llm/configured-judge.js';
 import { createLlmLimiter, type LlmLimiter } from './judge/llm/llm-limiter.js';
+import { loadJudgePromptVersion } from './judge/llm/prompt-versions.js';
+import { type ExperimentConfig, experimentFromConfig } from './experiments/experiment-config.js';
+import type { ServedGrader } from './experiments/served-grader.js';
+import { composeServing } from './experiments/serving.js';
+import type { MonitoringDeps } from './http/routes/monitoring.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
 import { DEFAULT_DB_PATH } from './store/db.js';
 import { createStore, type Store } from './store/store.js';
 
@@ -27,11 +33,23 @@ export interface Services {
   store: Store;
   /** API keys, rate limits, CORS and security headers. */
   security: SecurityDeps;
+  /** Prometheus series, served at `GET /metrics`. */
+  metrics: Metrics;
+  /** The prompt experiment running, or null. */
+  experiment: ExperimentConfig | null;
+  /** The serving layer behind `grade`: variant routing, grade log, shadow grades (`drain()` awaits them). */
+  served: ServedGrader;
+  /** Drift and A/B readings for `/api/monitoring`. */
+  monitoring: MonitoringDeps;
+  /** Prompt A/B variant of a new session. */
+  assignVariant: (sessionId: string) => 'A' | 'B';
 }
 
 export interface ComposeOptions {
   /** Where start-up warnings go, e.g. a stale calibration. Default: `console.warn`. */
   warn?: (message: string) => void;
+  /** Also export Node's process metrics. Default true. */
+  processMetrics?: boolean;
 }
 
 export interface JudgeOptions {
@@ -39,6 +57,10 @@ export interface JudgeOptions {
   wrapChat?: (chat: ChatCompleter) => ChatCompleter;
   /** The process-wide bound on concurrent LLM calls; one of its own by default. */
   limiter?: LlmLimiter;
+  /** LLM judge: the prompt version to grade with (`default` or a folder of prompts/judge/). Default `JUDGE_PROMPT`. */
+  promptName?: string;
+  /** LLM judge: told about every HTTP retry of the provider client. */
+  onRetry?: (model: string) => void;
 }
 
 /** Default calibration file for a judge kind: `data/calibration/embedded.json` or `.../llm.json`. */
@@ -50,29 +72,56 @@ export function defaultCalibrationPath(kind: Judge['kind']): string {
 export function createJudge(config: Config, options: JudgeOptions = {}): Judge {
   if (judgeKindFor(config) === 'embedded') return createEmbeddedJudge();
   const limiter = options.limiter ?? createLlmLimiter(config.LLM_CONCURRENCY);
-  return createConfiguredLlmJudge(config, limiter, options.wrapChat);
+  return createConfiguredLlmJudge(config, limiter, options.wrapChat, {
+    prompts: loadJudgePromptVersion(options.promptName ?? config.JUDGE_PROMPT),
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+  });
 }
 
 /** Wire the coach's services from a parsed configuration. Opens the database, no sockets. */
 export function composeServices(config: Config, options: ComposeOptions = {}): Services {
   const bank = createBankIndex(loadBank(config.BANK_PATH));
-  const llmLimiter = judgeKindFor(config) === 'llm' ? createLlmLimiter(config.LLM_CONCURRENCY) : null;
-  const judge = createJudge(config, llmLimiter ? { limiter: llmLimiter } : {});
+  const kind = judgeKindFor(config);
+  const experiment = experimentFromConfig(config, kind);
+  const llmLimiter = kind === 'llm' ? createLlmLimiter(config.LLM_CONCURRENCY) : null;
+  const metrics = createMetrics({ limiter: llmLimiter ?? undefined, processMetrics: options.processMetrics ?? true });
+  const judgeOptions: JudgeOptions = { ...(llmLimiter ? { limiter: llmLimiter } : {}), onRetry: (model) => metrics.llmRetry(model) };
+  const judge = createJudge(config, judgeOptions);
+  const warn = options.warn ?? ((m) => console.warn(`warning: ${m}`));
   const calibration = loadCalibration({
     path: config.CALIBRATION_PATH ?? defaultCalibrationPath(judge.kind),
     explicit: config.CALIBRATION_PATH !== undefined,
     judge,
-    warn: options.warn ?? ((m) => console.warn(`warning: ${m}`)),
+    warn,
   });
+  const candidate = experiment ? createCandidate(config, experiment.promptB, judgeOptions, bank, warn) : null;
   const store = createStore({ path: config.DB_PATH ?? DEFAULT_DB_PATH });
+  const grade = createGrader({ bank, judge, calibration });
+  const { served, monitoring } = composeServing({ config, experiment, judge, grade, candidate, store, metrics, llmLimiter });
   return {
     config,
     bank,
     judge,
     calibration,
-    grade: createGrader({ bank, judge, calibration }),
+    grade: served.grade,
     llmLimiter,
     store,
     security: securityFromConfig(config),
+    metrics,
+    experiment,
+    served,
+    monitoring,
+    assignVariant: served.assign,
   };
+}
+
+/**
+ * Variant B of a prompt experiment: the same LLM client settings with the candidate prompt. Its calibration
+ * is `data/calibration/llm-<prompt name>.json` when that file exists and fits it; otherwise B serves raw
+ * scores (a calibration is fitted for one prompt version, so A's would not fit).
+ */
+function createCandidate(config: Config, promptName: string, options: JudgeOptions, bank: BankIndex, warn: (m: string) => void) {
+  const judge = createJudge(config, { ...options, promptName });
+  const calibration = loadCalibration({ path: defaultCalibrationPath(judge.kind).replace(/\.json$/, `-${promptName}.json`), explicit: false, judge, warn });
+  return { judge, grade: createGrader({ bank, judge, calibration }) };
 }

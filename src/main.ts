@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { composeServices } from './compose.js';
 import { loadConfig } from './config.js';
 import { CoachError } from './errors.js';
+import { describeExperiment } from './experiments/experiment-config.js';
 import { createApp } from './http/app.js';
 
 // The only module that reads process.env and opens a socket.
@@ -20,6 +21,7 @@ function start(): void {
         : `LLM judge ${judge.model} at ${endpoint(config.OPENAI_BASE_URL)}, prompt ${judge.promptVersion}, ` +
           `up to ${config.LLM_CONCURRENCY} concurrent calls`;
     console.log(`interview coach on http://${info.address === '::1' ? 'localhost' : info.address}:${info.port} - ${label}`);
+    if (services.experiment) console.log(describeExperiment(services.experiment));
   });
   const stop = () =>
     server.close(() => {

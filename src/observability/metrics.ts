@@ -26,6 +26,8 @@ export interface Metrics {
   llmCall(record: LlmCallRecord): void;
   /** Extra LLM HTTP attempts made by the client's own retries. */
   llmRetry(model: string): void;
+  /** A shadow grade was not made because the LLM limiter had calls waiting. */
+  shadowSkipped(variant: string): void;
 }
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
@@ -93,6 +95,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['model'] as const,
     registers,
   });
+  const shadowSkipped = new Counter({
+    name: 'coach_shadow_grades_skipped_total',
+    help: 'Shadow grades not made because LLM calls were queued (served grades come first)',
+    labelNames: ['variant'] as const,
+    registers,
+  });
   const limiter = options.limiter;
   new Gauge({
     name: 'coach_llm_queue_depth',
@@ -148,6 +156,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     llmRetry(model) {
       llmRetries.inc({ model });
+    },
+    shadowSkipped(variant) {
+      shadowSkipped.inc({ variant });
     },
   };
 }
