@@ -83,7 +83,7 @@ export function createDriftMonitor(options: DriftMonitorOptions): DriftMonitor {
     if (f.reading !== before) {
       const where = scope === 'overall' ? '' : ` on question ${scope}`;
       const line =
-        `drift: ${feature} PSI ${f.psi.toFixed(3)} is ${f.reading} (was ${before})${where} for variant ${target.variant} ` +
+        `drift: ${feature} PSI ${f.psi} is ${f.reading} (was ${before})${where} for variant ${target.variant} ` +
         `(${target.promptName ?? target.judgeKind} ${target.promptVersion}): the latest ${drift.window.n} scored grades against the first ${drift.baseline.n}`;
       if (RANK[f.reading] > RANK[before]) log.warn(`warning: ${line}`);
       else log.info(line);

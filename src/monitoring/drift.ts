@@ -31,8 +31,23 @@ function medianOf(xs: readonly number[]): number {
   return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 }
 
+/**
+ * Upper bin edges of answer lengths (whole words): below the baseline's shortest answer, the baseline's
+ * deciles, up to its longest answer, and above. The outer bins are empty in the baseline, so a window of
+ * answers shorter or longer than any the baseline saw reads as drift even when the baseline's lengths
+ * barely vary.
+ */
+export function lengthEdges(baseline: readonly number[]): number[] {
+  if (baseline.length === 0) return [];
+  const min = Math.min(...baseline);
+  const max = Math.max(...baseline);
+  const edges = [...(min > 0 ? [min - 1] : []), ...quantileEdges(baseline, LENGTH_BINS), max];
+  return edges.filter((e, i) => i === 0 || e > (edges[i - 1] ?? -Infinity));
+}
+
 function lengthLabels(edges: readonly number[]): string[] {
-  const labels = edges.map((e, i) => (i === 0 ? `0-${e} words` : `${(edges[i - 1] ?? 0) + 1}-${e} words`));
+  const range = (lo: number, hi: number) => (lo === hi ? `${lo} words` : `${lo}-${hi} words`);
+  const labels = edges.map((e, i) => range(i === 0 ? 0 : (edges[i - 1] ?? 0) + 1, e));
   labels.push(edges.length ? `over ${edges[edges.length - 1]} words` : 'any length');
   return labels;
 }
@@ -72,7 +87,7 @@ export function scopeDrift(events: GradeEventsRepo, key: JudgeKey, sizes: { base
   const wScores = win.map((r) => r.rawScore);
   const bLengths = base.map((r) => r.answerWords);
   const wLengths = win.map((r) => r.answerWords);
-  const edges = quantileEdges(bLengths, LENGTH_BINS);
+  const edges = lengthEdges(bLengths);
   return {
     status: 'ok',
     baseline: span(base),

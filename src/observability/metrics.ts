@@ -32,7 +32,7 @@ export interface Metrics {
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = options.registry ?? new Registry();
-  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'coach_process_' });
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'coach_' });
   const registers = [registry];
 
   const httpDuration = new Histogram({
