@@ -25,6 +25,8 @@ function start(): void {
   });
   const stop = () =>
     server.close(() => {
+      // Grade log rows still queued for their batch write.
+      services.served.flush();
       store.close();
       process.exit(0);
     });

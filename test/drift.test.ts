@@ -180,20 +180,34 @@ describe('GET /api/monitoring/drift', () => {
     reopened.close();
   });
 
-  it('checks every N logged grades, and says when drift falls back', () => {
+  it('checks every N logged grades at most once per interval, and says when drift falls back', () => {
     const store = createStore({ path: ':memory:' });
     const warn: string[] = [];
     const info: string[] = [];
-    const monitor = createDriftMonitor({ events: store.gradeEvents, targets: [TARGET], sizes: { baseline: 20, window: 20, question: 1000 }, checkEvery: 5, log: { warn: (l) => warn.push(l), info: (l) => info.push(l) } });
+    let t = 0;
+    const monitor = createDriftMonitor({
+      events: store.gradeEvents,
+      targets: [TARGET],
+      sizes: { baseline: 20, window: 20, question: 1000 },
+      checkEvery: 5,
+      minIntervalMs: 1000,
+      now: () => new Date(t),
+      log: { warn: (l) => warn.push(l), info: (l) => info.push(l) },
+    });
     seed(store, [...levels([2, 4, 8, 4, 2]), ...levels([8, 6, 4, 2, 0])]);
     for (let i = 0; i < 4; i++) monitor.noteGrade();
     expect(warn).toHaveLength(0);
     monitor.noteGrade();
     expect(warn).toEqual([expect.stringMatching(/score PSI 1\.3545 is significant \(was stable\)/)]);
-    // A window that looks like the baseline again.
+    // Five more grades within the interval: no check yet; after it, the next grade checks.
     seed(store, levels([2, 4, 8, 4, 2]));
-    monitor.report();
+    t = 999;
+    for (let i = 0; i < 5; i++) monitor.noteGrade();
+    expect(info).toHaveLength(0);
+    t = 1000;
+    monitor.noteGrade();
     expect(info).toEqual([expect.stringMatching(/score PSI 0 is stable \(was significant\)/)]);
+
   });
 });
 

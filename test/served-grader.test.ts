@@ -74,10 +74,11 @@ describe('variant assignment', () => {
 
 describe('served grades', () => {
   it('tag every grade with its variant and prompt in the response, the store and the metrics', async () => {
-    const { app, store, metrics } = servedApp({ judge: promptJudge(fakeJudgeCompleter(), 'default', createLlmLimiter(2)) });
+    const { app, store, metrics, served } = servedApp({ judge: promptJudge(fakeJudgeCompleter(), 'default', createLlmLimiter(2)) });
     const res = await postJson(app, '/api/grade', { questionId: 'data-drift', answer: ANSWER });
     expect(res.status).toBe(200);
     const g = Grade.parse(await res.json());
+    served.flush();
     expect(g.variant).toBe('A');
     expect(g.judge.promptName).toBe('default');
     const row = store.db.prepare('SELECT source, role, variant, prompt_name, prompt_version, outcome, raw_score FROM grade_events').all();
@@ -135,8 +136,9 @@ describe('served grades', () => {
   });
 
   it('do not count a client error as a grade', async () => {
-    const { app, store, metrics } = abApp();
+    const { app, store, metrics, served } = abApp();
     expect((await postJson(app, '/api/grade', { questionId: 'no-such-question', answer: ANSWER })).status).toBe(404);
+    await served.drain();
     expect(store.db.prepare('SELECT COUNT(*) FROM grade_events').pluck().get()).toBe(0);
     expect((await metrics.registry.metrics()).includes('coach_grades_total{')).toBe(false);
   });

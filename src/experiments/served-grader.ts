@@ -5,9 +5,10 @@ import type { Grade, GradeRequest } from '../grading/grade-schema.js';
 import type { LlmCallSink } from '../judge/chat.js';
 import type { Metrics } from '../observability/metrics.js';
 import { failureOf } from '../sessions/grade-turn.js';
-import type { GradeEventsRepo, GradeRole, Variant } from '../store/grade-events-repo.js';
+import type { GradeRole, Variant } from '../store/grade-events-repo.js';
 import { assignVariant, requestKey } from './assignment.js';
 import { type ArmIdentity, gradeEvent, tagGrade } from './grade-event.js';
+import type { GradeLog } from './grade-log.js';
 
 /** One prompt variant: its judge's identity and the `grade()` built on it. */
 export interface Arm extends ArmIdentity {
@@ -25,7 +26,8 @@ export interface ServedGraderDeps {
   /** Salts the assignment hash, so each experiment draws its own B group: the candidate prompt's name. */
   experiment: string;
   metrics?: Metrics | undefined;
-  events?: GradeEventsRepo | undefined;
+  /** Where each grade is logged, for drift and the A/B summary. */
+  log?: GradeLog | undefined;
   /** The shared LLM limiter: a shadow grade is skipped while served calls wait for it. */
   limiter?: { readonly pendingCount: number } | null | undefined;
   /** Called after each grade is logged (drift checks count these). */
@@ -40,8 +42,10 @@ export interface ServedGrader {
   grade: GradeFn;
   /** The variant a new session gets; stored on the session so every answer of it meets the same prompt. */
   assign(sessionId: string): Variant;
-  /** Settles when every shadow grade started so far has finished (for tests and shutdown). */
+  /** Settles when every shadow grade started so far has finished and the grade log is written (tests, shutdown). */
   drain(): Promise<void>;
+  /** Write the grade log's queued rows now. */
+  flush(): void;
 }
 
 /**
@@ -52,11 +56,11 @@ export interface ServedGrader {
  * it starts only after the served grade is made and its failures are only logged and counted.
  *
  * @example
- * const served = createServedGrader({ a, b: null, share: 0, shadow: false, experiment: '', metrics, events: store.gradeEvents });
+ * const served = createServedGrader({ a, b: null, share: 0, shadow: false, experiment: '', metrics, log });
  * const g = await served.grade({ questionId: 'data-drift', answer: '...' }); // g.variant === 'A'
  */
 export function createServedGrader(deps: ServedGraderDeps): ServedGrader {
-  const { a, b, metrics, events } = deps;
+  const { a, b, metrics } = deps;
   const logError = deps.logError ?? ((err: unknown) => console.error(err));
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
@@ -71,7 +75,7 @@ export function createServedGrader(deps: ServedGraderDeps): ServedGrader {
 
   function log(role: GradeRole, arm: Arm, request: GradeRequest, context: GradeContext, pairId: string | null, result: { grade: Grade } | { failure: ReturnType<typeof failureOf> }): void {
     try {
-      events?.insert(gradeEvent({ at: now().toISOString(), role, arm, request, context, pairId, result, keepGrade: pairId !== null }));
+      deps.log?.push(gradeEvent({ at: now().toISOString(), role, arm, request, context, pairId, result, keepGrade: pairId !== null }));
       deps.onLogged?.();
     } catch (err) {
       // Losing a log row must never cost the candidate the grade.
@@ -128,6 +132,8 @@ export function createServedGrader(deps: ServedGraderDeps): ServedGrader {
     },
     async drain() {
       while (shadows.size > 0) await Promise.allSettled([...shadows]);
+      deps.log?.flush();
     },
+    flush: () => deps.log?.flush(),
   };
 }

@@ -7,6 +7,7 @@ import { createDriftMonitor, type DriftTarget } from '../monitoring/drift-monito
 import type { Metrics } from '../observability/metrics.js';
 import type { Store } from '../store/store.js';
 import type { ExperimentConfig } from './experiment-config.js';
+import { createGradeLog } from './grade-log.js';
 import { type Arm, createServedGrader, type ServedGrader } from './served-grader.js';
 
 export interface ServingDeps {
@@ -42,11 +43,13 @@ export function composeServing(deps: ServingDeps): Serving {
   const { experiment, store, metrics } = deps;
   const a = target('A', deps.judge, deps.config.JUDGE_PROMPT);
   const b = deps.candidate && experiment ? target('B', deps.candidate.judge, experiment.promptB) : null;
+  const log = createGradeLog({ events: store.gradeEvents, transaction: store.transaction, ...(deps.logError ? { logError: deps.logError } : {}) });
   const drift = createDriftMonitor({
     events: store.gradeEvents,
     targets: b ? [a, b] : [a],
     sizes: { baseline: deps.config.DRIFT_BASELINE_SIZE, window: deps.config.DRIFT_WINDOW_SIZE, question: deps.config.DRIFT_QUESTION_SIZE },
     registry: metrics.registry,
+    beforeRead: () => log.flush(),
     ...(deps.driftLog ? { log: deps.driftLog } : {}),
   });
   const armA: Arm = { ...a, grade: deps.grade };
@@ -58,7 +61,7 @@ export function composeServing(deps: ServingDeps): Serving {
     shadow: experiment?.shadow ?? false,
     experiment: experiment?.promptB ?? '',
     metrics,
-    events: store.gradeEvents,
+    log,
     limiter: deps.llmLimiter,
     onLogged: () => drift.noteGrade(),
     ...(deps.logError ? { logError: deps.logError } : {}),
@@ -67,7 +70,10 @@ export function composeServing(deps: ServingDeps): Serving {
     served,
     monitoring: {
       drift,
-      ab: (since) => abSummary({ events: store.gradeEvents, a, b, share: experiment?.share ?? 0, shadow: experiment?.shadow ?? false }, since),
+      ab: (since) => {
+        log.flush();
+        return abSummary({ events: store.gradeEvents, a, b, share: experiment?.share ?? 0, shadow: experiment?.shadow ?? false }, since);
+      },
     },
   };
 }

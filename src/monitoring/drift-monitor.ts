@@ -20,15 +20,19 @@ export interface DriftMonitorOptions {
   registry?: Registry;
   /** Where threshold crossings go. Default: `console.warn` when drift rises, `console.log` when it falls. */
   log?: { warn: (line: string) => void; info: (line: string) => void };
-  /** Recompute after this many logged grades. Default 20. */
+  /** Recompute after this many logged grades... Default 20. */
   checkEvery?: number;
+  /** ...and at most once in this many milliseconds, so a burst of grades does not recompute it each time. Default 10000. */
+  minIntervalMs?: number;
+  /** Called before each reading, e.g. to write grades still queued for the log. */
+  beforeRead?: () => void;
   now?: () => Date;
 }
 
 export interface DriftMonitor {
   /** Compute drift from the grade log now: updates the gauges and logs any threshold crossed since the last check. */
   report(): DriftReport;
-  /** A grade was logged; every `checkEvery` of them trigger a check. */
+  /** A grade was logged; every `checkEvery` of them trigger a check, unless one ran less than `minIntervalMs` ago. */
   noteGrade(): void;
 }
 
@@ -42,8 +46,8 @@ const METHOD =
 const RANK = { stable: 0, moderate: 1, significant: 2 } as const;
 
 /**
- * Score-drift monitoring over the grade log. Readings are recomputed every `checkEvery` grades, on every
- * `/metrics` scrape and on every `GET /api/monitoring/drift`; a reading that moves across 0.1 or 0.25
+ * Score-drift monitoring over the grade log. Readings are recomputed every `checkEvery` grades (at most
+ * once per `minIntervalMs`), on every `/metrics` scrape and on every `GET /api/monitoring/drift`; a reading that moves across 0.1 or 0.25
  * is logged once, as a warning when drift rises and as information when it falls back.
  *
  * @example
@@ -54,6 +58,8 @@ export function createDriftMonitor(options: DriftMonitorOptions): DriftMonitor {
   const sizes: DriftSizes = { ...DEFAULT_DRIFT_SIZES, ...options.sizes };
   const log = options.log ?? { warn: (l: string) => console.warn(l), info: (l: string) => console.log(l) };
   const checkEvery = options.checkEvery ?? 20;
+  const minIntervalMs = options.minIntervalMs ?? 10_000;
+  let lastCheck = -Infinity;
   const now = options.now ?? (() => new Date());
   // Readings as of the last check; a reading never seen counts as stable, so drift present at start is reported.
   const last = new Map<string, DriftAlert['reading']>();
@@ -93,7 +99,9 @@ export function createDriftMonitor(options: DriftMonitorOptions): DriftMonitor {
 
   function report(): DriftReport {
     computing = true;
+    lastCheck = now().getTime();
     try {
+      options.beforeRead?.();
       gauge?.reset();
       const alerts: DriftAlert[] = [];
       const variants: VariantDrift[] = options.targets.map((t) => {
@@ -127,7 +135,7 @@ export function createDriftMonitor(options: DriftMonitorOptions): DriftMonitor {
   return {
     report,
     noteGrade() {
-      if (++sinceCheck < checkEvery) return;
+      if (++sinceCheck < checkEvery || now().getTime() - lastCheck < minIntervalMs) return;
       sinceCheck = 0;
       report();
     },
