@@ -62,7 +62,7 @@ export const Env = z.object({
   /** Drift window: the latest N scored grades after the baseline. */
   DRIFT_WINDOW_SIZE: withDefault(z.coerce.number().int().min(20).max(100_000), 200),
   /** Per-question drift: baseline and window of N scored grades of that question each. */
-  DRIFT_QUESTION_SIZE: withDefault(z.coerce.number().int().min(10).max(100_000), 30),
+  DRIFT_QUESTION_SIZE: withDefault(z.coerce.number().int().min(20).max(100_000), 100),
 });
 export type Config = z.infer<typeof Env>;
 

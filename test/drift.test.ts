@@ -84,16 +84,35 @@ describe('drift of a seeded grade log', () => {
     ]);
     expect(d.score?.baselineMean).toBe(3);
     expect(d.score?.windowMean).toBe(2);
-    // Lengths 10..49 words make ten deciles of 4 answers each (10-13, 14-17, ..., 46-49), between two bins
-    // the baseline leaves empty (0-9 and over 49). Every window answer has 11 words, so the 10-13 bin holds
-    // all of it: .9 ln 10 + 9 x (1e-4 - .1) ln(1e-4 / .1) + 2 x 0 = 2.072327 + 6.210762 = 8.283089.
-    expect(d.answerLength?.bins.map((b) => b.label)).toEqual([
-      '0-9 words', '10-13 words', '14-17 words', '18-21 words', '22-25 words', '26-29 words',
-      '30-33 words', '34-37 words', '38-41 words', '42-45 words', '46-49 words', 'over 49 words',
+    // Sampling noise at 40 a side over 5 bins: 9.488 x (1/40 + 1/40) = 0.4744; 1.354 is well beyond it.
+    expect(d.score?.noiseP95).toBeCloseTo(0.4744, 4);
+    expect(d.score?.beyondNoise).toBe(true);
+    // Lengths 10..49 words make five quintiles of 8 answers each (0-17, 18-25, 26-33, 34-41, over 41).
+    // Every window answer has 11 words, so the first bin holds all of it:
+    //   .8 ln 5 + 4 x (1e-4 - .2) ln(1e-4 / .2) = 1.287550 + 6.077682 = 7.365232
+    expect(d.answerLength?.bins.map((b) => [b.label, b.baseline, b.window])).toEqual([
+      ['0-17 words', 0.2, 1],
+      ['18-25 words', 0.2, 0],
+      ['26-33 words', 0.2, 0],
+      ['34-41 words', 0.2, 0],
+      ['over 41 words', 0.2, 0],
     ]);
-    expect(d.answerLength?.bins[1]).toEqual({ label: '10-13 words', baseline: 0.1, window: 1 });
-    expect(d.answerLength?.psi).toBeCloseTo(8.283089, 4);
-    expect(d.answerLength).toMatchObject({ baselineMedian: 29.5, windowMedian: 11, reading: 'significant' });
+    expect(d.answerLength?.psi).toBeCloseTo(7.365232, 4);
+    expect(d.answerLength).toMatchObject({ baselineMedian: 29.5, windowMedian: 11, reading: 'significant', beyondNoise: true });
+  });
+
+  it('adds bins below and above a baseline whose answer lengths do not vary', () => {
+    const store = createStore({ path: ':memory:' });
+    seed(store, levels([4, 8, 16, 8, 4]), {}, new Array<number>(40).fill(60));
+    seed(store, levels([4, 8, 16, 8, 4]), {}, new Array<number>(40).fill(5));
+    const d = scopeDrift(store.gradeEvents, KEY, { baseline: 40, window: 40 });
+    expect(d.answerLength?.bins.map((b) => [b.label, b.baseline, b.window])).toEqual([
+      ['0-59 words', 0, 1],
+      ['60 words', 1, 0],
+      ['over 60 words', 0, 0],
+    ]);
+    // Two bins swap all their mass: 2 x (1 - 1e-4) ln(1e4) = 18.418838.
+    expect(d.answerLength?.psi).toBeCloseTo(18.418838, 4);
   });
 
   it('reads an unchanged distribution as stable', () => {
@@ -121,47 +140,63 @@ describe('drift of a seeded grade log', () => {
   });
 });
 
-/** 40 baseline grades over two questions, then 40 more where only data-drift's scores fall. */
+/** 200 baseline grades over two questions, then 200 more where only data-drift's scores fall. */
 function seedShifted(store: Store) {
   const both = (dd: number[], ml: number[]) =>
-    dd.forEach((s, i) => {
-      store.gradeEvents.insert(event({ questionId: 'data-drift', rawScore: s, score: s }));
-      store.gradeEvents.insert(event({ questionId: 'mlops', rawScore: ml[i] ?? 3, score: ml[i] ?? 3 }));
-    });
-  both(levels([2, 4, 8, 4, 2]), levels([2, 4, 8, 4, 2]));
-  both(levels([8, 6, 4, 2, 0]), levels([2, 4, 8, 4, 2]));
+    store.transaction(() =>
+      dd.forEach((s, i) => {
+        store.gradeEvents.insert(event({ questionId: 'data-drift', rawScore: s, score: s }));
+        store.gradeEvents.insert(event({ questionId: 'mlops', rawScore: ml[i] ?? 3, score: ml[i] ?? 3 }));
+      }),
+    );
+  both(levels([10, 20, 40, 20, 10]), levels([10, 20, 40, 20, 10]));
+  both(levels([40, 30, 20, 10, 0]), levels([10, 20, 40, 20, 10]));
 }
+const SIZES = { baseline: 200, window: 200, question: 100 };
 
 describe('GET /api/monitoring/drift', () => {
   it('reads the shifted question as significant, the other as stable, warns once and exports gauges', async () => {
-    const { app, store, metrics, warnings } = servedApp({ judge, drift: { baseline: 40, window: 40, question: 20 } });
+    const { app, store, warnings } = servedApp({ judge, drift: SIZES });
     seedShifted(store);
     const res = await app.request('/api/monitoring/drift');
     expect(res.status).toBe(200);
     const report = DriftReportSchema.parse(await res.json());
     const a = report.variants[0];
-    // Overall: baseline .1 .2 .4 .2 .1 against .25 .25 .3 .15 .05 = 0.226410, moderate.
-    expect(a?.overall.score).toMatchObject({ reading: 'moderate' });
+    // Overall: baseline .1 .2 .4 .2 .1 against .25 .25 .3 .15 .05 = 0.226410, moderate; noise 9.488 x 2/200 = 0.0949.
+    expect(a?.overall.score).toMatchObject({ reading: 'moderate', noiseP95: 0.0949, beyondNoise: true });
     expect(a?.overall.score?.psi).toBeCloseTo(0.22641, 4);
     const q = (id: string) => a?.questions.find((x) => x.questionId === id);
     expect(q('data-drift')?.score?.psi).toBeCloseTo(1.354464, 4);
-    expect(q('data-drift')?.score?.reading).toBe('significant');
+    expect(q('data-drift')?.score).toMatchObject({ reading: 'significant', noiseP95: 0.1898 });
     expect(q('mlops')?.score).toMatchObject({ psi: 0, reading: 'stable' });
     expect(report.alerts.map((x) => `${x.scope} ${x.feature} ${x.reading}`).sort()).toEqual(['data-drift score significant', 'overall score moderate']);
     expect(warnings).toHaveLength(2);
-    expect(warnings.join('\n')).toMatch(/warning: drift: score PSI 0\.2264 is moderate \(was stable\) for variant A/);
+    expect(warnings.join('\n')).toMatch(/warning: drift: score PSI 0\.2264 is moderate \(was stable\) for variant A .*sampling noise alone stays under 0\.0949/);
     expect(warnings.join('\n')).toMatch(/score PSI 1\.3545 is significant \(was stable\) on question data-drift/);
 
     const s = parseProm(await (await app.request('/metrics')).text());
-    const label = (question: string, feature = 'score') => `coach_drift_psi{variant="A",prompt_version="${judge.promptVersion}",feature="${feature}",question="${question}"}`;
-    expect(s.get(label('all'))).toBeCloseTo(0.22641, 4);
-    expect(s.get(label('data-drift'))).toBeCloseTo(1.354464, 4);
-    expect(s.get(label('mlops'))).toBe(0);
-    expect(s.get(label('all', 'answer-length'))).toBe(0);
-    expect((await metrics.registry.metrics()).length).toBeGreaterThan(0);
+    const label = (question: string, feature = 'score') => `{variant="A",prompt_version="${judge.promptVersion}",feature="${feature}",question="${question}"}`;
+    expect(s.get(`coach_drift_psi${label('all')}`)).toBeCloseTo(0.22641, 4);
+    expect(s.get(`coach_drift_psi_noise_p95${label('all')}`)).toBeCloseTo(0.0949, 4);
+    expect(s.get(`coach_drift_psi${label('data-drift')}`)).toBeCloseTo(1.354464, 4);
+    expect(s.get(`coach_drift_psi${label('mlops')}`)).toBe(0);
+    expect(s.get(`coach_drift_psi${label('all', 'answer-length')}`)).toBe(0);
     // Nothing crossed since: no new warning.
     await app.request('/api/monitoring/drift');
     expect(warnings).toHaveLength(2);
+  });
+
+  it('does not alert on a PSI that sampling noise explains at small sizes', () => {
+    const store = createStore({ path: ':memory:' });
+    const warn: string[] = [];
+    const monitor = createDriftMonitor({ events: store.gradeEvents, targets: [TARGET], sizes: { baseline: 40, window: 40, question: 1000 }, log: { warn: (l) => warn.push(l), info: () => undefined } });
+    // The overall shift above (PSI 0.2264) on 40 grades a side: moderate by the usual reading, but samples
+    // of 40 from one distribution reach 0.4744 one time in twenty.
+    seed(store, [...levels([4, 8, 16, 8, 4]), ...levels([10, 10, 12, 6, 2])]);
+    const r = monitor.report();
+    expect(r.variants[0]?.overall.score).toMatchObject({ reading: 'moderate', noiseP95: 0.4744, beyondNoise: false });
+    expect(r.alerts).toEqual([]);
+    expect(warn).toEqual([]);
   });
 
   it('survives a restart: the readings come from the database', () => {
@@ -173,7 +208,7 @@ describe('GET /api/monitoring/drift', () => {
     first.close();
     const reopened = createStore({ path });
     const lines: string[] = [];
-    const monitor = createDriftMonitor({ events: reopened.gradeEvents, targets: [TARGET], sizes: { baseline: 40, window: 40, question: 20 }, log: { warn: (l) => lines.push(l), info: (l) => lines.push(l) } });
+    const monitor = createDriftMonitor({ events: reopened.gradeEvents, targets: [TARGET], sizes: SIZES, log: { warn: (l) => lines.push(l), info: (l) => lines.push(l) } });
     expect(monitor.report().variants[0]?.overall.score?.psi).toBeCloseTo(0.22641, 4);
     // Drift present at start-up is reported once by the new process.
     expect(lines).toHaveLength(2);

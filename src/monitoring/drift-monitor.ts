@@ -41,14 +41,17 @@ const METHOD =
   "Baseline: the first N scored grades of each variant's judge (model and prompt version), from the grade log in " +
   'the database, so it survives restarts and a new prompt version starts a new baseline. Window: the latest N ' +
   'scored grades after the baseline. Score: the raw score binned by level. Answer length: words, binned by the ' +
-  "baseline's deciles. Reading: below 0.1 stable, 0.1 to 0.25 moderate, above 0.25 significant.";
+  "baseline's quintiles. Reading: below 0.1 stable, 0.1 to 0.25 moderate, above 0.25 significant. noiseP95: the PSI " +
+  'two samples of these sizes from one unchanged distribution stay under 95% of the time (chi-square with bins - 1 ' +
+  'degrees of freedom, times 1/n + 1/m); a reading raises an alert only when its PSI is above it.';
 
 const RANK = { stable: 0, moderate: 1, significant: 2 } as const;
 
 /**
  * Score-drift monitoring over the grade log. Readings are recomputed every `checkEvery` grades (at most
- * once per `minIntervalMs`), on every `/metrics` scrape and on every `GET /api/monitoring/drift`; a reading that moves across 0.1 or 0.25
- * is logged once, as a warning when drift rises and as information when it falls back.
+ * once per `minIntervalMs`), on every `/metrics` scrape and on every `GET /api/monitoring/drift`. A reading
+ * that moves across 0.1 or 0.25 is logged once, as a warning when drift rises and as information when it
+ * falls back; a PSI within sampling noise (`noiseP95`) counts as stable, so small windows do not cry wolf.
  *
  * @example
  * const drift = createDriftMonitor({ events: store.gradeEvents, targets: [{ variant: 'A', ... }], registry: metrics.registry });
@@ -66,35 +69,50 @@ export function createDriftMonitor(options: DriftMonitorOptions): DriftMonitor {
   let sinceCheck = 0;
   let computing = false;
 
-  const gauge = options.registry
+  const labelNames = ['variant', 'prompt_version', 'feature', 'question'] as const;
+  const registers = options.registry ? [options.registry] : [];
+  const psiGauge = options.registry
     ? new Gauge({
         name: 'coach_drift_psi',
         help: 'PSI of the latest window of scored grades against the baseline (below 0.1 stable, 0.1-0.25 moderate, above 0.25 significant)',
-        labelNames: ['variant', 'prompt_version', 'feature', 'question'] as const,
-        registers: [options.registry],
+        labelNames,
+        registers,
         collect() {
           // A scrape reads fresh values; a scrape inside a check (none today) must not recurse.
           if (!computing) report();
         },
       })
     : null;
+  const noiseGauge = options.registry
+    ? new Gauge({
+        name: 'coach_drift_psi_noise_p95',
+        help: 'PSI that sampling noise alone stays under 95% of the time at the baseline and window sizes; drift above it is real',
+        labelNames,
+        registers,
+      })
+    : null;
 
   function crossed(target: DriftTarget, scope: string, feature: DriftAlert['feature'], drift: ScopeDrift): DriftAlert | null {
     const f = feature === 'score' ? drift.score : drift.answerLength;
     if (!f) return null;
+    const labels = { variant: target.variant, prompt_version: target.promptVersion, feature, question: scope === 'overall' ? 'all' : scope };
+    psiGauge?.set(labels, f.psi);
+    noiseGauge?.set(labels, f.noiseP95);
+    // Within sampling noise, a moderate or significant PSI is not evidence of drift: it counts as stable.
+    const level = f.beyondNoise ? f.reading : 'stable';
     const key = `${target.variant}|${target.promptVersion}|${scope}|${feature}`;
     const before = last.get(key) ?? 'stable';
-    last.set(key, f.reading);
-    gauge?.set({ variant: target.variant, prompt_version: target.promptVersion, feature, question: scope === 'overall' ? 'all' : scope }, f.psi);
-    if (f.reading !== before) {
+    last.set(key, level);
+    if (level !== before) {
       const where = scope === 'overall' ? '' : ` on question ${scope}`;
       const line =
-        `drift: ${feature} PSI ${f.psi} is ${f.reading} (was ${before})${where} for variant ${target.variant} ` +
-        `(${target.promptName ?? target.judgeKind} ${target.promptVersion}): the latest ${drift.window.n} scored grades against the first ${drift.baseline.n}`;
-      if (RANK[f.reading] > RANK[before]) log.warn(`warning: ${line}`);
+        `drift: ${feature} PSI ${f.psi} is ${level} (was ${before})${where} for variant ${target.variant} ` +
+        `(${target.promptName ?? target.judgeKind} ${target.promptVersion}): the latest ${drift.window.n} scored grades against the first ${drift.baseline.n}; ` +
+        `sampling noise alone stays under ${f.noiseP95}`;
+      if (RANK[level] > RANK[before]) log.warn(`warning: ${line}`);
       else log.info(line);
     }
-    return f.reading === 'stable' ? null : { variant: target.variant, promptVersion: target.promptVersion, scope, feature, psi: f.psi, reading: f.reading };
+    return level === 'stable' ? null : { variant: target.variant, promptVersion: target.promptVersion, scope, feature, psi: f.psi, reading: level, noiseP95: f.noiseP95 };
   }
 
   function report(): DriftReport {
@@ -102,7 +120,8 @@ export function createDriftMonitor(options: DriftMonitorOptions): DriftMonitor {
     lastCheck = now().getTime();
     try {
       options.beforeRead?.();
-      gauge?.reset();
+      psiGauge?.reset();
+      noiseGauge?.reset();
       const alerts: DriftAlert[] = [];
       const variants: VariantDrift[] = options.targets.map((t) => {
         const key = { variant: t.variant, model: t.model, promptVersion: t.promptVersion };

@@ -14,7 +14,12 @@ const Bin = z.object({
 
 const Feature = z.object({
   psi: z.number(),
+  /** The usual reading of `psi`: below 0.1 stable, 0.1 to 0.25 moderate, above 0.25 significant. */
   reading: PsiReadingSchema,
+  /** PSI that sampling noise alone stays under 95% of the time at these sizes (chi-square approximation). */
+  noiseP95: z.number(),
+  /** `psi` is above `noiseP95`: only then does a moderate or significant reading raise an alert. */
+  beyondNoise: z.boolean(),
   bins: z.array(Bin),
 });
 
@@ -57,6 +62,7 @@ export const DriftAlertSchema = z.object({
   feature: z.enum(['score', 'answer-length']),
   psi: z.number(),
   reading: PsiReadingSchema,
+  noiseP95: z.number(),
 });
 export type DriftAlert = z.infer<typeof DriftAlertSchema>;
 
@@ -66,7 +72,7 @@ export const DriftReportSchema = z.object({
   thresholds: z.object({ moderate: z.number(), significant: z.number() }),
   sizes: z.object({ baseline: z.number().int(), window: z.number().int(), question: z.number().int() }),
   variants: z.array(VariantDriftSchema),
-  /** Every reading that is not stable. */
+  /** Every moderate or significant reading whose PSI is beyond sampling noise. */
   alerts: z.array(DriftAlertSchema),
 });
 export type DriftReport = z.infer<typeof DriftReportSchema>;

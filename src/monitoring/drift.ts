@@ -1,6 +1,6 @@
 import type { GradeEventsRepo, JudgeKey, ScoredGrade } from '../store/grade-events-repo.js';
 import type { ScopeDrift } from './drift-schemas.js';
-import { histogram, psi, quantileEdges, readPsi, SCORE_EDGES } from './psi.js';
+import { histogram, psi, psiNoiseP95, quantileEdges, readPsi, SCORE_EDGES } from './psi.js';
 
 /** How many scored grades make a baseline and a window. */
 export interface DriftSizes {
@@ -8,14 +8,18 @@ export interface DriftSizes {
   baseline: number;
   /** The latest N scored grades after the baseline. Default 200. */
   window: number;
-  /** Baseline and window size of each question. Default 30. */
+  /** Baseline and window size of each question. Default 100. */
   question: number;
 }
 
-export const DEFAULT_DRIFT_SIZES: DriftSizes = { baseline: 200, window: 200, question: 30 };
+export const DEFAULT_DRIFT_SIZES: DriftSizes = { baseline: 200, window: 200, question: 100 };
 
-/** Answer-length bins: deciles of the baseline's lengths. */
-const LENGTH_BINS = 10;
+/**
+ * Answer-length bins: quintiles of the baseline's lengths. Deciles, the textbook binning, need about twice
+ * the grades for the same sampling noise (see `psiNoiseP95`), and a window of a few hundred grades is what
+ * a coach has.
+ */
+const LENGTH_BINS = 5;
 const SCORE_LABELS = ['1', '2', '3', '4', '5'];
 
 const shares = (counts: readonly number[]) => {
@@ -32,17 +36,19 @@ function medianOf(xs: readonly number[]): number {
 }
 
 /**
- * Upper bin edges of answer lengths (whole words): below the baseline's shortest answer, the baseline's
- * deciles, up to its longest answer, and above. The outer bins are empty in the baseline, so a window of
- * answers shorter or longer than any the baseline saw reads as drift even when the baseline's lengths
- * barely vary.
+ * Upper bin edges of answer lengths (whole words): the baseline's quintiles. When the baseline's lengths
+ * barely vary (under 3 bins), bins below its shortest and above its longest answer are added, so a window
+ * of shorter or longer answers still shows; they are not added otherwise, because a window's extreme
+ * answers often fall outside any baseline's range, and an empty baseline bin turns each of them into drift.
  */
 export function lengthEdges(baseline: readonly number[]): number[] {
   if (baseline.length === 0) return [];
+  const edges = quantileEdges(baseline, LENGTH_BINS);
+  if (edges.length >= 2) return edges;
   const min = Math.min(...baseline);
   const max = Math.max(...baseline);
-  const edges = [...(min > 0 ? [min - 1] : []), ...quantileEdges(baseline, LENGTH_BINS), max];
-  return edges.filter((e, i) => i === 0 || e > (edges[i - 1] ?? -Infinity));
+  const padded = [...(min > 0 ? [min - 1] : []), ...edges, max];
+  return padded.filter((e, i) => i === 0 || e > (padded[i - 1] ?? -Infinity));
 }
 
 function lengthLabels(edges: readonly number[]): string[] {
@@ -58,9 +64,12 @@ function feature(baseline: readonly number[], window: readonly number[], edges: 
   const bs = shares(b);
   const ws = shares(w);
   const value = psi(b, w);
+  const noise = psiNoiseP95(b, w);
   return {
     psi: round(value),
     reading: readPsi(value),
+    noiseP95: round(noise),
+    beyondNoise: value > noise,
     bins: labels.map((label, i) => ({ label, baseline: round(bs[i] ?? 0), window: round(ws[i] ?? 0) })),
   };
 }

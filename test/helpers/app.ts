@@ -19,7 +19,7 @@ export function testApp() {
   // Metrics and the monitoring routes as composeServices adds them; `grade` stays the bare one.
   const metrics = createMetrics({ processMetrics: false });
   const { monitoring } = composeServing({
-    config: { JUDGE_PROMPT: 'default', DRIFT_BASELINE_SIZE: 200, DRIFT_WINDOW_SIZE: 200, DRIFT_QUESTION_SIZE: 30 },
+    config: { JUDGE_PROMPT: 'default', DRIFT_BASELINE_SIZE: 200, DRIFT_WINDOW_SIZE: 200, DRIFT_QUESTION_SIZE: 100 },
     experiment: null,
     judge,
     grade,

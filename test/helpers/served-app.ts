@@ -37,7 +37,7 @@ export function servedApp(options: ServedAppOptions) {
   const errors: unknown[] = [];
   const warnings: string[] = [];
   const infos: string[] = [];
-  const drift = options.drift ?? { baseline: 200, window: 200, question: 30 };
+  const drift = options.drift ?? { baseline: 200, window: 200, question: 100 };
   const candidate = options.candidate
     ? { judge: options.candidate.judge, grade: options.candidate.grade ?? createGrader({ bank, judge: options.candidate.judge }) }
     : null;
