@@ -32,7 +32,9 @@ describe('metrics', () => {
     expect(s.get('coach_grades_total{judge="llm",outcome="scored",reason="",variant="B"}')).toBe(1);
     expect(s.get('coach_grades_total{judge="llm",outcome="unscored",reason="timeout",variant="default"}')).toBe(1);
     expect(s.get('coach_grades_total{judge="llm",outcome="failed",reason="provider-unavailable",variant="default"}')).toBe(1);
-    expect(s.get('coach_grades_inconsistent_share')).toBeCloseTo(0.25);
+    // Three swapped grades of the default variant, one of them inconsistent; B's one grade is its own share.
+    expect(s.get('coach_grades_inconsistent_share{variant="default"}')).toBeCloseTo(1 / 3);
+    expect(s.get('coach_grades_inconsistent_share{variant="B"}')).toBe(0);
     expect(s.get('coach_llm_queue_depth')).toBe(7);
     expect(s.get('coach_llm_in_flight')).toBe(3);
   });

@@ -60,14 +60,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['variant'] as const,
     registers,
   });
-  let swappedCount = 0;
-  let inconsistentCount = 0;
+  // Per variant, so a candidate prompt's inconsistency is not averaged into the served prompt's.
+  const shares = new Map<string, { swapped: number; inconsistent: number }>();
   new Gauge({
     name: 'coach_grades_inconsistent_share',
-    help: 'Share of position-swapped grades whose orders were 2 or more levels apart, since start',
+    help: 'Share of position-swapped grades whose orders were 2 or more levels apart, since start, by variant',
+    labelNames: ['variant'] as const,
     registers,
     collect() {
-      this.set(swappedCount === 0 ? 0 : inconsistentCount / swappedCount);
+      for (const [variant, c] of shares) this.set({ variant }, c.swapped === 0 ? 0 : c.inconsistent / c.swapped);
     },
   });
   const llmDuration = new Histogram({
@@ -134,11 +135,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       const outcome = grade.unscored ? 'unscored' : 'scored';
       grades.inc({ judge: grade.judge.kind, outcome, reason: grade.unscored?.reason ?? '', variant });
       if (grade.consistency) {
+        const c = shares.get(variant) ?? { swapped: 0, inconsistent: 0 };
+        shares.set(variant, c);
         swapped.inc({ variant });
-        swappedCount++;
+        c.swapped++;
         if (grade.consistency.inconsistent) {
           inconsistent.inc({ variant });
-          inconsistentCount++;
+          c.inconsistent++;
         }
       }
     },

@@ -68,7 +68,7 @@ describe('GET /metrics', () => {
     expect(s.get('coach_grades_total{judge="llm",outcome="unscored",reason="provider-unavailable",variant="A"}')).toBe(1);
     expect(s.get('coach_grades_position_swapped_total{variant="A"}')).toBe(2);
     expect(s.get('coach_grades_inconsistent_total{variant="A"}')).toBe(1);
-    expect(s.get('coach_grades_inconsistent_share')).toBe(0.5);
+    expect(s.get('coach_grades_inconsistent_share{variant="A"}')).toBe(0.5);
 
     // 4 successful calls (2 grades x 2 orders); 2 failed calls, each after 2 retries; plus the first 429's retry.
     expect(s.get(`coach_llm_call_duration_seconds_count{model="${MODEL}",call="reference-first",outcome="ok"}`)).toBe(2);
