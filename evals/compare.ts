@@ -107,8 +107,13 @@ export function compareText(c: CompareReport): string {
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
+  const tokens = (s: CompareSide) => {
+    if (!s.llm) return '';
+    const all = s.llm.freshUsage.promptTokens + s.llm.freshUsage.completionTokens + s.llm.cachedUsage.promptTokens + s.llm.cachedUsage.completionTokens;
+    return `; ${all} tokens (${s.llm.providerCalls} provider calls, ${s.llm.cacheHits} from cache)`;
+  };
   const side = (label: string, s: CompareSide) =>
-    `${label} ${s.name} (${s.promptVersion}, ${s.model}): ${s.scored} scored, ${s.unscored} unscored; MAE ${num(s.raw.mae)}, exact ${num(s.raw.exact)}`;
+    `${label} ${s.name} (${s.promptVersion}, ${s.model}): ${s.scored} scored, ${s.unscored} unscored; MAE ${num(s.raw.mae)}, exact ${num(s.raw.exact)}${tokens(s)}`;
   const readings = c.differences
     .filter((d) => d.scores === 'raw')
     .map((d) =>

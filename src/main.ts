@@ -10,6 +10,8 @@ function start(): void {
   const services = composeServices(loadConfig(process.env));
   const { config, judge, store } = services;
   const app = createApp(services);
+  // Drift already present in the grade log is logged now rather than at the first scrape.
+  services.monitoring.drift.report();
   const { pending, failed } = store.turns.countByStatus();
   if (pending + failed > 0) {
     console.log(`${pending} answer(s) left pending by an earlier run and ${failed} failed; regrade with POST /api/turns/:id/regrade`);

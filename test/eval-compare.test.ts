@@ -112,9 +112,12 @@ describe('npm run eval -- --compare A B', () => {
     expect(readFileSync(join(out, 'B-strict-levels', 'report.json'), 'utf8')).toContain('"promptVersion"');
 
     // A replay from the cache reproduces the numbers exactly, with no provider.
-    const again = await run([...args, '--replay', '--out', tmp('out-')], {});
+    const replayOut = tmp('out-');
+    const again = await run([...args, '--replay', '--out', replayOut], {});
     expect(again.code).toBe(0);
-    expect(again.out.split('\n').slice(0, 12)).toEqual(first.out.split('\n').slice(0, 12));
+    const replayed = JSON.parse(readFileSync(join(replayOut, 'compare.json'), 'utf8')) as CompareReport;
+    expect(replayed.differences).toEqual(report.differences);
+    expect(replayed.B.llm).toMatchObject({ providerCalls: 0, cacheHits: report.B.llm?.providerCalls });
   });
 
   it.each([
