@@ -1,6 +1,7 @@
 import { main as embeddedJudge } from './embedded-judge.js';
 import { main as evalHarness } from './eval-harness.js';
+import { main as monitoring } from './monitoring.js';
 
 // Benchmarks run in sequence in one process, so each one's figures come from the same run and machine.
-const results = [await embeddedJudge(), await evalHarness()];
+const results = [await embeddedJudge(), await evalHarness(), await monitoring()];
 if (results.some((ok) => !ok)) process.exitCode = 1;

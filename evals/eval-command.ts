@@ -10,12 +10,14 @@ import { ConfigError } from '../src/errors.js';
 import { artifactFromReport, writeArtifact } from './calibration-fit.js';
 import { parsePrice } from './cost.js';
 import { parseScale } from './dataset.js';
+import { compareNames, nonNegativeInt, runCompare } from './compare-command.js';
 import { checkGate, readGateFile } from './gate.js';
 import { type CachedChat, CacheMissError, createCachedChat } from './llm-cache.js';
 import type { ProgressStream } from './progress.js';
 import { reportHtml } from './report-html.js';
 import { runEval } from './run-eval.js';
 import { summaryText } from './summary-text.js';
+import { UsageError } from './usage-error.js';
 
 export const USAGE = `usage: npm run eval -- --data FILE|DIR [options]
   --data FILE|DIR        labelled answers, JSONL (a folder: all its .jsonl files)
@@ -30,7 +32,11 @@ export const USAGE = `usage: npm run eval -- --data FILE|DIR [options]
   --replay               serve LLM replies from the cache only; a miss fails the run
   --price IN:OUT         USD per million input/output tokens, for the cost line
   --fit-calibration FILE fit the calibration on all items and write the artifact the server loads
-  --gate FILE            check the report against the thresholds in FILE; exit 1 if any fails`;
+  --gate FILE            check the report against the thresholds in FILE; exit 1 if any fails
+  --compare A B          grade with LLM judge prompt versions A and B and compare their agreement with the
+                         humans (paired bootstrap); A and B are \`default\` or folders of prompts/judge/
+  --bootstrap N          bootstrap resamples of --compare (default 2000)
+  --seed N               seed of the --compare bootstrap (default 1)`;
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_CACHE_DIR = join(ROOT, 'evals', 'cache');
@@ -46,7 +52,6 @@ export interface CommandDeps {
   now?: () => Date;
 }
 
-class UsageError extends Error {}
 
 function positiveInt(name: string, v: string | undefined, fallback: number | null): number | null {
   if (v === undefined) return fallback;
@@ -62,10 +67,11 @@ function positiveInt(name: string, v: string | undefined, fallback: number | nul
 export async function runEvalCommand(argv: string[], env: Record<string, string | undefined>, io: CommandIo, deps: CommandDeps = {}): Promise<number> {
   const err = (line: string) => io.stderr.write(`${line}\n`);
   try {
-    const { values: a } = parseArgs({
+    const { values: a, positionals } = parseArgs({
       args: argv,
       strict: true,
-      allowPositionals: false,
+      // Only `--compare A B` takes a positional: its second name.
+      allowPositionals: true,
       options: {
         data: { type: 'string' },
         judge: { type: 'string' },
@@ -80,6 +86,9 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
         price: { type: 'string' },
         'fit-calibration': { type: 'string' },
         gate: { type: 'string' },
+        compare: { type: 'string' },
+        bootstrap: { type: 'string' },
+        seed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -87,6 +96,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
     if (!a.data) throw new UsageError('--data is required');
     if (a.judge !== undefined && a.judge !== 'embedded' && a.judge !== 'llm') throw new UsageError(`--judge must be embedded or llm (got "${a.judge}")`);
     if (a.replay && a['no-cache']) throw new UsageError('--replay needs the cache; drop --no-cache');
+    const compare = compareNames(a.compare, positionals, a);
     const folds = positiveInt('folds', a.folds, 5) ?? 5;
     if (folds < 2) throw new UsageError('--folds must be at least 2');
     const scale = a.scale ? parseScale(a.scale) : { min: 1, max: 5 };
@@ -96,10 +106,33 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
 
     const runEnv: Record<string, string | undefined> = { ...env, ...(a.judge ? { JUDGE: a.judge } : {}) };
     // A replay never reaches a provider, so CI needs none configured; this address is never called.
-    if (a.replay && a.judge === 'llm' && !runEnv.OPENAI_API_KEY && !runEnv.OPENAI_BASE_URL) runEnv.OPENAI_BASE_URL = 'http://replay.invalid/v1';
+    if (a.replay && (a.judge === 'llm' || compare) && !runEnv.OPENAI_API_KEY && !runEnv.OPENAI_BASE_URL) runEnv.OPENAI_BASE_URL = 'http://replay.invalid/v1';
     const config = loadConfig(runEnv);
     const bank = createBankIndex(loadBank(config.BANK_PATH));
     const cacheDir = a['no-cache'] ? null : (a.cache ?? config.EVAL_CACHE_DIR ?? DEFAULT_CACHE_DIR);
+    if (compare) {
+      await runCompare({
+        names: compare,
+        config,
+        bank,
+        data: a.data,
+        scale,
+        folds,
+        concurrency: positiveInt('concurrency', a.concurrency, 8) ?? 8,
+        limit: positiveInt('limit', a.limit, null),
+        cacheDir,
+        replay: a.replay ?? false,
+        price,
+        resamples: positiveInt('bootstrap', a.bootstrap, 2000) ?? 2000,
+        seed: nonNegativeInt('seed', a.seed, 1),
+        out: a.out ?? join(ROOT, 'evals', 'out', `${(deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-')}-compare`),
+        createJudge: deps.createJudge ?? defaultCreateJudge,
+        stdout: io.stdout,
+        stderr: io.stderr,
+        now: deps.now?.() ?? new Date(),
+      });
+      return 0;
+    }
     // Set by the factory only when the judge talks to an LLM.
     const wrapped: { chat: CachedChat | null } = { chat: null };
     const judge = (deps.createJudge ?? defaultCreateJudge)(config, {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { PROMPT_NAME_PATTERN } from './judge/llm/prompt-versions.js';
 
 // An empty variable (`PORT=`) means "not set", as a shell user expects.
 const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -52,6 +53,20 @@ export const Env = z.object({
   ),
   /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
   TRUST_PROXY: withDefault(z.stringbool(), false),
+  /** Judge prompt version that serves (variant A): `default` (the files in prompts/) or a folder of prompts/judge/. */
+  JUDGE_PROMPT: withDefault(z.string().regex(PROMPT_NAME_PATTERN, 'must be a prompt version name (a-z, 0-9, -)'), 'default'),
+  /** Candidate prompt version (variant B) for an A/B test or shadow mode; unset runs no experiment. */
+  JUDGE_PROMPT_B: opt(z.string().regex(PROMPT_NAME_PATTERN, 'must be a prompt version name (a-z, 0-9, -)')),
+  /** Share of sessions (and API requests) graded by variant B, from 0 to 1. */
+  JUDGE_AB_SHARE: withDefault(z.coerce.number().min(0).max(1), 0),
+  /** Variant B also grades, in the background and unseen, every answer variant A serves. */
+  JUDGE_SHADOW: withDefault(z.stringbool(), false),
+  /** Drift baseline: the first N scored grades of each prompt version. */
+  DRIFT_BASELINE_SIZE: withDefault(z.coerce.number().int().min(20).max(100_000), 200),
+  /** Drift window: the latest N scored grades after the baseline. */
+  DRIFT_WINDOW_SIZE: withDefault(z.coerce.number().int().min(20).max(100_000), 200),
+  /** Per-question drift: baseline and window of N scored grades of that question each. */
+  DRIFT_QUESTION_SIZE: withDefault(z.coerce.number().int().min(20).max(100_000), 100),
 });
 export type Config = z.infer<typeof Env>;
 

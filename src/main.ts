@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { composeServices } from './compose.js';
 import { loadConfig } from './config.js';
 import { CoachError } from './errors.js';
+import { describeExperiment } from './experiments/experiment-config.js';
 import { createApp } from './http/app.js';
 import { createShutdown } from './server/lifecycle.js';
 import { type Recovery, recoverPendingTurns } from './server/recover-pending.js';
@@ -12,8 +13,10 @@ function start(): void {
   const services = composeServices(loadConfig(process.env));
   const { config, judge, store, bank, grade, gate } = services;
   // One session service for the routes and the crash recovery, so both see which turns are being graded.
-  const sessions = createSessionService({ store, bank, grade });
+  const sessions = createSessionService({ store, bank, grade, assignVariant: services.assignVariant });
   const app = createApp({ ...services, sessions });
+  // Drift already present in the grade log is logged now rather than at the first scrape.
+  services.monitoring.drift.report();
   const { failed } = store.turns.countByStatus();
   if (failed > 0) console.log(`${failed} answer(s) failed to grade earlier; regrade with POST /api/turns/:id/regrade`);
   let recovery: Recovery | null = null;
@@ -26,11 +29,18 @@ function start(): void {
     console.log(`interview coach on http://${info.address === '::1' ? 'localhost' : info.address}:${info.port} - ${label}`);
     // Answers a crash left pending are graded again in the background, while the server already serves.
     recovery = recoverPendingTurns({ turns: store.turns, sessions });
+    if (services.experiment) console.log(describeExperiment(services.experiment));
   });
   const shutdown = createShutdown({
     server,
     gate,
-    store,
+    // Grade log rows still queued for their batch write go to disk before the database closes.
+    store: {
+      close: () => {
+        services.served.flush();
+        store.close();
+      },
+    },
     background: { stop: () => recovery?.stop() },
     graceMs: config.SHUTDOWN_GRACE_MS,
   });

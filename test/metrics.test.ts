@@ -3,17 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { Grade } from '../src/grading/grade-schema.js';
 import type { LlmCallRecord } from '../src/judge/chat.js';
 import { createMetrics } from '../src/observability/metrics.js';
+import { parseProm } from './helpers/prom.js';
 
-/** Parse Prometheus text into `name{labels}` -> value. */
-export function parseProm(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}]*\})?)\s+(\S+)$/.exec(line);
-    if (m?.[1] && m[2]) out.set(m[1], Number(m[2]));
-  }
-  return out;
-}
+export { parseProm };
 
 const base = { questionId: 'q', keyPoints: [], strengths: [], gaps: [], followUp: null, adaptiveFollowUp: null, flags: [], runs: [], usage: null, latencyMs: 1 };
 const scored = (inconsistent: boolean | null): Grade => ({
@@ -40,7 +32,9 @@ describe('metrics', () => {
     expect(s.get('coach_grades_total{judge="llm",outcome="scored",reason="",variant="B"}')).toBe(1);
     expect(s.get('coach_grades_total{judge="llm",outcome="unscored",reason="timeout",variant="default"}')).toBe(1);
     expect(s.get('coach_grades_total{judge="llm",outcome="failed",reason="provider-unavailable",variant="default"}')).toBe(1);
-    expect(s.get('coach_grades_inconsistent_share')).toBeCloseTo(0.25);
+    // Three swapped grades of the default variant, one of them inconsistent; B's one grade is its own share.
+    expect(s.get('coach_grades_inconsistent_share{variant="default"}')).toBeCloseTo(1 / 3);
+    expect(s.get('coach_grades_inconsistent_share{variant="B"}')).toBe(0);
     expect(s.get('coach_llm_queue_depth')).toBe(7);
     expect(s.get('coach_llm_in_flight')).toBe(3);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_BIN_SHARE, histogram, psi, quantileEdges, readPsi, SCORE_EDGES } from '../src/monitoring/psi.js';
+import { EMPTY_BIN_SHARE, histogram, psi, psiNoiseP95, quantileEdges, readPsi, SCORE_EDGES } from '../src/monitoring/psi.js';
+import { seededRandom } from '../src/sessions/plan.js';
 
 describe('PSI', () => {
   it('is 0 for identical distributions', () => {
@@ -43,5 +44,41 @@ describe('PSI', () => {
     expect(edges).toEqual([2, 4, 6, 8]);
     expect(histogram([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], edges)).toEqual([2, 2, 2, 2, 2]);
     expect(quantileEdges([3, 3, 3, 3], 4)).toEqual([3]);
+  });
+
+  it('gives the PSI that sampling noise stays under, from the chi-square approximation', () => {
+    // 5 bins in use: chi-square(4) at 95% = 9.488, times 1/200 + 1/200.
+    expect(psiNoiseP95([20, 40, 80, 40, 20], [20, 40, 80, 40, 20])).toBeCloseTo(0.09488, 6);
+    // A bin empty on both sides is not in use: 3 bins, chi-square(2) = 5.991, times 1/30 + 1/60.
+    expect(psiNoiseP95([10, 0, 10, 10], [20, 0, 20, 20])).toBeCloseTo(5.991 * (1 / 30 + 1 / 60), 6);
+    expect(() => psiNoiseP95([0, 0], [1, 1])).toThrow(/empty/);
+  });
+
+  it('holds same-distribution samples under the noise level about 95% of the time', () => {
+    const random = seededRandom(11);
+    const shares = [0.1, 0.2, 0.4, 0.2, 0.1];
+    const draw = (n: number) => {
+      const counts = [0, 0, 0, 0, 0];
+      for (let i = 0; i < n; i++) {
+        let u = random();
+        let k = 0;
+        while (k < 4 && u >= (shares[k] ?? 0)) u -= shares[k++] ?? 0;
+        counts[k] = (counts[k] ?? 0) + 1;
+      }
+      return counts;
+    };
+    let above = 0;
+    let aboveUsual = 0;
+    const trials = 1000;
+    for (let t = 0; t < trials; t++) {
+      const b = draw(100);
+      const w = draw(100);
+      if (psi(b, w) > psiNoiseP95(b, w)) above++;
+      if (psi(b, w) >= 0.1) aboveUsual++;
+    }
+    expect(above / trials).toBeGreaterThan(0.02);
+    expect(above / trials).toBeLessThan(0.09);
+    // The plain 0.1 threshold, at 100 grades a side, calls about a third of unchanged windows drift.
+    expect(aboveUsual / trials).toBeGreaterThan(0.2);
   });
 });

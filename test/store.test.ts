@@ -54,8 +54,8 @@ describe('migrations', () => {
     const store = open(':memory:');
     expect(store.appliedMigrations).toEqual(MIGRATIONS.map((m) => m.id));
     const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['llm_calls', 'schema_migrations', 'sessions', 'turns']));
-    expect(store.db.prepare('SELECT id FROM schema_migrations').pluck().all()).toEqual([1]);
+    expect(tables).toEqual(expect.arrayContaining(['grade_events', 'llm_calls', 'schema_migrations', 'sessions', 'turns']));
+    expect(store.db.prepare('SELECT id FROM schema_migrations').pluck().all()).toEqual(MIGRATIONS.map((m) => m.id));
   });
 
   it('uses WAL on a file database, creates its folder, and applies nothing when reopened', () => {

@@ -27,6 +27,30 @@ export interface FakeJudgeOptions {
    * instructions it finds outside the answer. Default false.
    */
   gullible?: boolean;
+  /**
+   * Which level an answer between two levels gets: `nearest` rounds, `lower` and `higher` pick that side.
+   * Default: what the judge's system prompt says ("choose the lower level" / "choose the higher level"),
+   * else `nearest`, so prompt versions that change this rule grade differently, as a model would.
+   */
+  tieRule?: TieRule;
+}
+
+export type TieRule = 'nearest' | 'lower' | 'higher';
+
+/** The tie rule a system prompt states, if any. */
+export function tieRuleOf(messages: readonly ChatLike[]): TieRule {
+  const system = messages.find((m) => m.role === 'system')?.content ?? '';
+  if (/choose the lower level/i.test(system)) return 'lower';
+  if (/choose the higher level/i.test(system)) return 'higher';
+  return 'nearest';
+}
+
+/** A continuous 1..5 score as a level: "between two levels" is a fractional part from 0.25 to 0.75. */
+export function levelByRule(score: number, rule: TieRule): number {
+  const frac = score - Math.floor(score);
+  const between = frac >= 0.25 && frac < 0.75;
+  const level = !between || rule === 'nearest' ? Math.round(score) : rule === 'lower' ? Math.floor(score) : Math.ceil(score);
+  return Math.min(5, Math.max(1, level));
 }
 
 const bank = createBankIndex(loadBank());
@@ -73,7 +97,7 @@ export function fakeVerdict(messages: readonly ChatLike[], options: FakeJudgeOpt
   });
   const manipulation = v.flags.includes('manipulation-attempt');
   const bias = (options.positionBias ?? 0) * (p.candidateFirst ? 1 : options.biasMode === 'candidate-only' ? 0 : -1);
-  const fair = Math.min(5, Math.max(1, Math.round(v.rawScore ?? 1)));
+  const fair = levelByRule(v.rawScore ?? 1, options.tieRule ?? tieRuleOf(messages));
   const score = manipulation ? 1 : Math.min(5, Math.max(1, fair + bias));
   const gap =
     v.keyPoints.filter((k) => k.verdict === 'missing').sort((a, b) => b.weight - a.weight)[0] ??

@@ -104,7 +104,11 @@ export const Grade = z.object({
     promptVersion: z.string(),
     /** Id of the calibration artifact applied to rawScore, or null when none was. */
     calibration: z.string().nullable(),
+    /** LLM judge, served grades: name of the prompt version (`default`, or its folder in prompts/judge/). */
+    promptName: z.string().optional(),
   }),
+  /** Served grades: the prompt A/B variant that graded the answer (`A` unless a candidate prompt is under test). */
+  variant: z.enum(['A', 'B']).optional(),
   /** Per-order agreement of the LLM judge; null for a single-pass judge. */
   consistency: z
     .object({

@@ -15,7 +15,20 @@ export interface GraderDeps {
   now?: () => number;
 }
 
-export type GradeFn = (request: GradeRequest, options?: GradeOptions) => Promise<Grade>;
+/** Who asked for a grade: read by the serving layer (prompt A/B assignment, grade log), not by judges. */
+export interface GradeContext {
+  source: 'session' | 'api';
+  sessionId?: string;
+  turnId?: string;
+  /** The prompt A/B variant already assigned to the session, if any; otherwise the serving layer assigns one. */
+  variant?: 'A' | 'B' | null;
+}
+
+export interface GradeCallOptions extends GradeOptions {
+  context?: GradeContext;
+}
+
+export type GradeFn = (request: GradeRequest, options?: GradeCallOptions) => Promise<Grade>;
 
 /** Resolve a request to the task a judge sees: from the bank by id, or from the ad-hoc fields. */
 export function resolveTask(request: GradeRequest, bank: BankIndex): GradingTask & { followUp: string | null } {

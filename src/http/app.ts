@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { BankIndex } from '../bank/bank-index.js';
 import type { GradeFn } from '../grading/grade.js';
 import type { Judge } from '../judge/judge.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { RandomSource } from '../sessions/plan.js';
 import { createSessionService, type SessionService } from '../sessions/session-service.js';
 import type { Store } from '../store/store.js';
@@ -13,6 +14,7 @@ import type { RouteSpec } from './openapi/route-spec.js';
 import { docsRoutes, docsSpecs } from './routes/docs.js';
 import { gradeRoutes, gradeSpecs } from './routes/grade.js';
 import { questionRoutes, questionSpecs } from './routes/questions.js';
+import { type MonitoringDeps, metricsRoutes, metricsSpecs, monitoringRoutes, monitoringSpecs } from './routes/monitoring.js';
 import { Health } from './schemas.js';
 import { installSecurity, type SecurityDeps, securityHeaders } from './security.js';
 import { sessionRoutes, sessionSpecs } from './routes/sessions.js';
@@ -36,6 +38,12 @@ export interface AppDeps {
   security?: SecurityDeps;
   /** The session service over `store`, when the caller shares it (crash recovery); built here otherwise. */
   sessions?: SessionService;
+  /** Prometheus series: times every request and serves `GET /metrics`. */
+  metrics?: Metrics;
+  /** Drift and prompt A/B readings, served under `/api/monitoring`. */
+  monitoring?: MonitoringDeps;
+  /** Prompt A/B variant of a new session. Default: none recorded. */
+  assignVariant?: (sessionId: string) => 'A' | 'B';
 }
 
 /**
@@ -49,6 +57,8 @@ export function createApp(deps: AppDeps) {
   const app = new Hono();
   const logError: ErrorLogger = deps.logError ?? ((err) => console.error(err));
 
+  // First, so rejected requests (401, 413, 429) are timed too.
+  if (deps.metrics) app.use('*', deps.metrics.http);
   app.use('*', securityHeaders());
   if (deps.security) installSecurity(app, deps.security);
   app.use(
@@ -75,6 +85,7 @@ export function createApp(deps: AppDeps) {
       grade: deps.grade,
       logError: (err) => logError(err),
       ...(deps.random ? { random: deps.random } : {}),
+      ...(deps.assignVariant ? { assignVariant: deps.assignVariant } : {}),
     });
     app.route('/api/sessions', sessionRoutes(sessions));
     app.route('/api/turns', turnRoutes(sessions));
@@ -82,8 +93,13 @@ export function createApp(deps: AppDeps) {
     app.route('/', webRoutes({ ...deps, pageToken: tokens ? () => tokens.issue() : null }));
   }
 
+  if (deps.metrics) app.route('/', metricsRoutes(deps.metrics));
+  if (deps.monitoring) app.route('/api/monitoring', monitoringRoutes(deps.monitoring));
+
   const specs: RouteSpec[] = [healthSpec, ...questionSpecs, ...gradeSpecs, ...docsSpecs];
   if (deps.store) specs.push(...sessionSpecs, ...turnSpecs, ...webSpecs);
+  if (deps.metrics) specs.push(...metricsSpecs);
+  if (deps.monitoring) specs.push(...monitoringSpecs);
   let document: unknown;
   app.route(
     '/',

@@ -63,3 +63,22 @@ export function quantileEdges(baseline: readonly number[], bins = 10): number[] 
 
 /** Score bins: the five levels, a score rounded half up. */
 export const SCORE_EDGES = [1.5 - 1e-9, 2.5 - 1e-9, 3.5 - 1e-9, 4.5 - 1e-9];
+
+/** 95th percentiles of the chi-square distribution with 1..11 degrees of freedom. */
+const CHI2_P95 = [3.841, 5.991, 7.815, 9.488, 11.07, 12.592, 14.067, 15.507, 16.919, 18.307, 19.675];
+
+/**
+ * The PSI that two samples of these sizes drawn from one unchanged distribution stay under 95% of the time.
+ * PSI is the symmetric (Jeffreys) divergence, and for two samples of sizes n and m from the same distribution
+ * it is close to chi-square with k - 1 degrees of freedom times (1/n + 1/m), k the bins in use. At 200 grades
+ * a side over 5 bins that is 0.095; at 30 a side it is 0.63: the usual 0.1 and 0.25 readings assume samples
+ * in the hundreds, and on small windows sampling noise alone reads as drift.
+ */
+export function psiNoiseP95(expectedCounts: readonly number[], actualCounts: readonly number[]): number {
+  const n = expectedCounts.reduce((a, b) => a + b, 0);
+  const m = actualCounts.reduce((a, b) => a + b, 0);
+  if (n === 0 || m === 0) throw new RangeError('psiNoiseP95: an empty histogram');
+  const used = expectedCounts.filter((c, i) => c + (actualCounts[i] ?? 0) > 0).length;
+  const df = Math.min(CHI2_P95.length, Math.max(1, used - 1));
+  return (CHI2_P95[df - 1] ?? 0) * (1 / n + 1 / m);
+}

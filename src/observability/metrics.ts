@@ -26,11 +26,13 @@ export interface Metrics {
   llmCall(record: LlmCallRecord): void;
   /** Extra LLM HTTP attempts made by the client's own retries. */
   llmRetry(model: string): void;
+  /** A shadow grade was not made because the LLM limiter had calls waiting. */
+  shadowSkipped(variant: string): void;
 }
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = options.registry ?? new Registry();
-  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'coach_process_' });
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'coach_' });
   const registers = [registry];
 
   const httpDuration = new Histogram({
@@ -58,14 +60,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['variant'] as const,
     registers,
   });
-  let swappedCount = 0;
-  let inconsistentCount = 0;
+  // Per variant, so a candidate prompt's inconsistency is not averaged into the served prompt's.
+  const shares = new Map<string, { swapped: number; inconsistent: number }>();
   new Gauge({
     name: 'coach_grades_inconsistent_share',
-    help: 'Share of position-swapped grades whose orders were 2 or more levels apart, since start',
+    help: 'Share of position-swapped grades whose orders were 2 or more levels apart, since start, by variant',
+    labelNames: ['variant'] as const,
     registers,
     collect() {
-      this.set(swappedCount === 0 ? 0 : inconsistentCount / swappedCount);
+      for (const [variant, c] of shares) this.set({ variant }, c.swapped === 0 ? 0 : c.inconsistent / c.swapped);
     },
   });
   const llmDuration = new Histogram({
@@ -91,6 +94,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     name: 'coach_llm_retries_total',
     help: 'LLM HTTP attempts beyond the first, made by the client retrying',
     labelNames: ['model'] as const,
+    registers,
+  });
+  const shadowSkipped = new Counter({
+    name: 'coach_shadow_grades_skipped_total',
+    help: 'Shadow grades not made because LLM calls were queued (served grades come first)',
+    labelNames: ['variant'] as const,
     registers,
   });
   const limiter = options.limiter;
@@ -126,11 +135,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       const outcome = grade.unscored ? 'unscored' : 'scored';
       grades.inc({ judge: grade.judge.kind, outcome, reason: grade.unscored?.reason ?? '', variant });
       if (grade.consistency) {
+        const c = shares.get(variant) ?? { swapped: 0, inconsistent: 0 };
+        shares.set(variant, c);
         swapped.inc({ variant });
-        swappedCount++;
+        c.swapped++;
         if (grade.consistency.inconsistent) {
           inconsistent.inc({ variant });
-          inconsistentCount++;
+          c.inconsistent++;
         }
       }
     },
@@ -148,6 +159,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     llmRetry(model) {
       llmRetries.inc({ model });
+    },
+    shadowSkipped(variant) {
+      shadowSkipped.inc({ variant });
     },
   };
 }

@@ -42,9 +42,11 @@ export function createTurnGrader(deps: TurnGraderDeps) {
       store.turns.markGrading(turn.id, now().toISOString());
       let failure: TurnFailure;
       try {
+        const variant = store.sessions.get(turn.sessionId)?.variant ?? null;
         const g = await grade(
           { questionId: turn.questionId, answer: turn.answer },
           {
+            context: { source: 'session', sessionId: turn.sessionId, turnId: turn.id, variant },
             onLlmCall: (call) => {
               // Losing an audit row must not lose the grade; it is logged instead.
               try {

@@ -21,6 +21,8 @@ export interface SessionServiceDeps {
   /** Ids of sessions and turns. Default: random UUIDs, so one session's id does not lead to another's. */
   newId?: () => string;
   logError?: (err: unknown) => void;
+  /** Prompt A/B variant of a new session, stored with it so all its answers meet the same prompt. */
+  assignVariant?: (sessionId: string) => 'A' | 'B';
 }
 
 export interface AnswerResult {
@@ -60,8 +62,10 @@ export function createSessionService(deps: SessionServiceDeps) {
   return {
     start(request: StartSessionRequest): { session: SessionView; question: QuestionView } {
       const questions = pickQuestions(bank, request, random);
+      const id = newId();
       const session = store.sessions.insert({
-        id: newId(),
+        id,
+        variant: deps.assignVariant?.(id) ?? null,
         createdAt: now().toISOString(),
         filters: {
           topic: request.topic ?? null,

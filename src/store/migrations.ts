@@ -80,4 +80,47 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX llm_calls_by_turn ON llm_calls(turn_id);
     `,
   },
+  {
+    id: 2,
+    name: 'prompt A/B variant of sessions, and the grade log for drift and A/B monitoring',
+    sql: `
+      -- The prompt A/B variant the session was assigned when it started; every answer of it is graded by it.
+      ALTER TABLE sessions ADD COLUMN variant TEXT CHECK (variant IN ('A', 'B'));
+
+      -- One row per grade made for a client (served) or in the background by a candidate prompt (shadow).
+      CREATE TABLE grade_events (
+        id                INTEGER PRIMARY KEY AUTOINCREMENT,
+        at                TEXT NOT NULL,
+        source            TEXT NOT NULL CHECK (source IN ('session', 'api')),
+        role              TEXT NOT NULL CHECK (role IN ('served', 'shadow')),
+        variant           TEXT NOT NULL CHECK (variant IN ('A', 'B')),
+        judge_kind        TEXT NOT NULL,
+        model             TEXT NOT NULL,
+        prompt_name       TEXT,
+        prompt_version    TEXT NOT NULL,
+        session_id        TEXT,
+        turn_id           TEXT REFERENCES turns(id) ON DELETE SET NULL,
+        question_id       TEXT,
+        -- Served and shadow grades of the same answer share a pair id.
+        pair_id           TEXT,
+        answer_chars      INTEGER NOT NULL,
+        answer_words      INTEGER NOT NULL,
+        outcome           TEXT NOT NULL CHECK (outcome IN ('scored', 'unscored', 'failed')),
+        reason            TEXT,
+        score             REAL,
+        raw_score         REAL,
+        -- 1 when the two orders were 2+ levels apart, 0 when not, NULL for a single-pass judge.
+        inconsistent      INTEGER,
+        prompt_tokens     INTEGER,
+        completion_tokens INTEGER,
+        latency_ms        INTEGER,
+        -- The whole Grade as JSON, kept for both sides of a served/shadow pair so they can be compared.
+        grade             TEXT,
+        CHECK (outcome <> 'scored' OR raw_score IS NOT NULL)
+      );
+      CREATE INDEX grade_events_by_judge ON grade_events(variant, model, prompt_version, outcome, id);
+      CREATE INDEX grade_events_by_question ON grade_events(variant, model, prompt_version, question_id, outcome, id);
+      CREATE INDEX grade_events_by_pair ON grade_events(pair_id) WHERE pair_id IS NOT NULL;
+    `,
+  },
 ];

@@ -25,6 +25,7 @@ const SessionRow = z
     cursor: z.number().int().nonnegative(),
     status: SessionStatus,
     finished_at: z.string().nullable(),
+    variant: z.enum(['A', 'B']).nullable(),
   })
   .transform((r) => ({
     id: r.id,
@@ -35,6 +36,8 @@ const SessionRow = z
     cursor: r.cursor,
     status: r.status,
     finishedAt: r.finished_at,
+    /** Prompt A/B variant assigned at start; null for sessions started before variants were recorded. */
+    variant: r.variant,
   }));
 /** A session as stored: its question plan and how far the candidate got. */
 export type SessionRecord = z.output<typeof SessionRow>;
@@ -44,6 +47,8 @@ export interface NewSession {
   createdAt: string;
   filters: SessionFilters;
   plan: string[];
+  /** Prompt A/B variant that grades every answer of the session. */
+  variant?: 'A' | 'B' | null;
 }
 
 export interface SessionsRepo {
@@ -56,8 +61,8 @@ export interface SessionsRepo {
 /** Sessions table access through prepared statements; rows are validated on the way out. */
 export function createSessionsRepo(db: Db): SessionsRepo {
   const insert = db.prepare(
-    `INSERT INTO sessions (id, created_at, updated_at, filters, plan, cursor, status)
-     VALUES (@id, @at, @at, @filters, @plan, 0, 'active')`,
+    `INSERT INTO sessions (id, created_at, updated_at, filters, plan, cursor, status, variant)
+     VALUES (@id, @at, @at, @filters, @plan, 0, 'active', @variant)`,
   );
   const get = db.prepare('SELECT * FROM sessions WHERE id = ?');
   const advance = db.prepare(
@@ -73,7 +78,7 @@ export function createSessionsRepo(db: Db): SessionsRepo {
 
   return {
     insert(s) {
-      insert.run({ id: s.id, at: s.createdAt, filters: JSON.stringify(s.filters), plan: JSON.stringify(s.plan) });
+      insert.run({ id: s.id, at: s.createdAt, filters: JSON.stringify(s.filters), plan: JSON.stringify(s.plan), variant: s.variant ?? null });
       const stored = read(s.id);
       if (!stored) throw new Error(`session ${s.id} vanished after insert`);
       return stored;

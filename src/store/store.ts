@@ -1,4 +1,5 @@
 import { type Db, openDatabase } from './db.js';
+import { createGradeEventsRepo, type GradeEventsRepo } from './grade-events-repo.js';
 import { createLlmCallsRepo, type LlmCallsRepo } from './llm-calls-repo.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
@@ -16,6 +17,8 @@ export interface Store {
   readonly sessions: SessionsRepo;
   readonly turns: TurnsRepo;
   readonly llmCalls: LlmCallsRepo;
+  /** Every served and shadow grade, for drift monitoring and the prompt A/B summary. */
+  readonly gradeEvents: GradeEventsRepo;
   /** Migration ids applied when this store was opened (empty when the schema was already current). */
   readonly appliedMigrations: number[];
   /** Run `fn` in one write transaction: all of its writes commit together or none do. */
@@ -45,6 +48,7 @@ export function createStore(options: StoreOptions): Store {
     sessions: createSessionsRepo(db),
     turns: createTurnsRepo(db),
     llmCalls: createLlmCallsRepo(db),
+    gradeEvents: createGradeEventsRepo(db),
     appliedMigrations,
     // IMMEDIATE takes the write lock up front, so two processes cannot both read a cursor and then advance it.
     transaction: (fn) => db.transaction(fn).immediate(),

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { KeyPoint } from '../../bank/schema.js';
 import { DEFAULT_PROMPTS_DIR, loadPrompt, type PromptFile, versionOf } from '../../prompts/prompt-file.js';
 import type { ChatMessage } from '../chat.js';
@@ -11,6 +13,8 @@ export const ORDERS: readonly JudgeOrder[] = ['reference-first', 'reference-last
 
 /** The prompt files of the LLM judge, loaded and checked once at start-up. */
 export interface JudgePrompts {
+  /** Name of the prompt version: `default` for the files in `prompts/`, else its folder in `prompts/judge/`. */
+  name: string;
   system: PromptFile;
   user: PromptFile;
   reference: PromptFile;
@@ -24,16 +28,37 @@ export interface JudgePrompts {
   followUpSchema: { name: string; schema: Record<string, unknown> };
 }
 
+/** The prompt files that make up one version of the judge's prompt. */
+export const JUDGE_PROMPT_FILES = [
+  'judge-system',
+  'judge-user',
+  'judge-reference',
+  'judge-answer',
+  'judge-repair',
+  'follow-up-system',
+  'follow-up-user',
+] as const;
+
+export interface LoadJudgePromptsOptions {
+  /** Name recorded for this version. Default `default`. */
+  name?: string;
+  /** A folder whose files replace those of `dir` with the same name; files it lacks come from `dir`. */
+  overrides?: string;
+}
+
 /** Load the judge's prompts from `prompts/` (or `dir`). Throws a `ConfigError` naming a bad file. */
-export function loadJudgePrompts(dir: string = DEFAULT_PROMPTS_DIR): JudgePrompts {
+export function loadJudgePrompts(dir: string = DEFAULT_PROMPTS_DIR, options: LoadJudgePromptsOptions = {}): JudgePrompts {
+  const { overrides } = options;
+  const load = (name: (typeof JUDGE_PROMPT_FILES)[number]) =>
+    loadPrompt(name, overrides && existsSync(join(overrides, `${name}.md`)) ? overrides : dir);
   const files = {
-    system: loadPrompt('judge-system', dir),
-    user: loadPrompt('judge-user', dir),
-    reference: loadPrompt('judge-reference', dir),
-    answer: loadPrompt('judge-answer', dir),
-    repair: loadPrompt('judge-repair', dir),
-    followUpSystem: loadPrompt('follow-up-system', dir),
-    followUpUser: loadPrompt('follow-up-user', dir),
+    system: load('judge-system'),
+    user: load('judge-user'),
+    reference: load('judge-reference'),
+    answer: load('judge-answer'),
+    repair: load('judge-repair'),
+    followUpSystem: load('follow-up-system'),
+    followUpUser: load('follow-up-user'),
   };
   const judgeSchema = jsonSchemaOf(JudgeReply, 'judge_verdict');
   const followUpSchema = jsonSchemaOf(FollowUpReply, 'follow_up');
@@ -42,7 +67,7 @@ export function loadJudgePrompts(dir: string = DEFAULT_PROMPTS_DIR): JudgePrompt
     JSON.stringify(judgeSchema),
     JSON.stringify(followUpSchema),
   ]);
-  return { ...files, version, judgeSchema, followUpSchema };
+  return { name: options.name ?? 'default', ...files, version, judgeSchema, followUpSchema };
 }
 
 /** One key point per line, as the judge sees it: `- [id] (weight 2) statement`. */

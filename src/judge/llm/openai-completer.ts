@@ -17,6 +17,29 @@ export interface OpenAiClientOptions {
   maxRetries: number;
   /** Default: `globalThis.fetch`, looked up on every call so an interceptor installed later still applies. */
   fetch?: typeof fetch;
+  /** Told about every HTTP attempt beyond the first of one call, i.e. each retry the client makes. */
+  onRetry?: (retry: number) => void;
+}
+
+/**
+ * The SDK has no retry hook, but numbers each HTTP attempt of one call in this header (0 for the first);
+ * an attempt numbered 1 or more is a retry.
+ */
+export const RETRY_COUNT_HEADER = 'x-stainless-retry-count';
+
+/** A `fetch` that reports each retry the SDK makes, then calls `inner` (looked up on every call). */
+export function countingFetch(inner: () => typeof fetch, onRetry: (retry: number) => void): typeof fetch {
+  return (input, init) => {
+    const retry = Number(new Headers(init?.headers).get(RETRY_COUNT_HEADER) ?? 0);
+    if (Number.isInteger(retry) && retry > 0) {
+      try {
+        onRetry(retry);
+      } catch {
+        // A metrics sink that throws must not fail the call.
+      }
+    }
+    return inner().call(globalThis, input, init);
+  };
 }
 
 /**
@@ -37,7 +60,7 @@ export function createOpenAiClient(options: OpenAiClientOptions): OpenAI {
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries,
     logLevel: 'off',
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    fetch: countingFetch(() => options.fetch ?? globalThis.fetch, options.onRetry ?? (() => undefined)),
   });
 }
 
