@@ -35,11 +35,15 @@ export function createTurnGrader(deps: TurnGraderDeps) {
   // Turns being graded by this process; a second regrade of the same turn meanwhile is refused.
   const inFlight = new Set<string>();
 
-  async function gradeTurn(turn: TurnRecord): Promise<TurnRecord> {
+  /**
+   * Grade a stored turn. `runCounted`: the caller already marked this grading run in the commit that stored
+   * the answer, which saves one durable write per answer.
+   */
+  async function gradeTurn(turn: TurnRecord, options: { runCounted?: boolean } = {}): Promise<TurnRecord> {
     if (inFlight.has(turn.id)) throw new ConflictError(`turn ${turn.id} is being graded right now`);
     inFlight.add(turn.id);
     try {
-      store.turns.markGrading(turn.id, now().toISOString());
+      if (!options.runCounted) store.turns.markGrading(turn.id, now().toISOString());
       let failure: TurnFailure;
       try {
         const variant = store.sessions.get(turn.sessionId)?.variant ?? null;

@@ -109,10 +109,12 @@ export function createSessionService(deps: SessionServiceDeps) {
           const cursor = step + 1;
           store.sessions.advance(sessionId, cursor, at, cursor >= steps.length ? at : null);
         }
+        // Counted as a grading run in the same commit: under load every durable commit (an fsync) counts.
+        store.turns.markGrading(inserted.id, at);
         return inserted;
       });
 
-      const graded = await grader.gradeTurn(turn);
+      const graded = await grader.gradeTurn(turn, { runCounted: true });
       const after = mustSession(sessionId);
       const view = sessionView(bank, after);
       return { turn: turnView(bank, after, graded), next: view.current, session: view, summary: summaryIfFinished(after) };
