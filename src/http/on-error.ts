@@ -1,11 +1,12 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { z } from 'zod';
 import { CoachError, JudgeUnavailableError, OverloadedError, PayloadTooLargeError, RateLimitedError, ValidationError } from '../errors.js';
+import type { ErrorBody as ErrorBodySchema } from './schemas.js';
 
-export interface ErrorBody {
-  error: { code: string; message: string; issues?: { field: string; reason: string }[] };
-}
+/** Every error response, typed by the same schema the OpenAPI document describes. */
+type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 /** Receives unexpected errors; `c` is absent for errors raised outside a request's own handling. */
 export type ErrorLogger = (err: unknown, c?: Context) => void;

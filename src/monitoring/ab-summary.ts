@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { levelOf } from '../grading/levels.js';
 import type { ArmTotals, GradeEventsRepo, GradeRole, JudgeKey, PairedGrades } from '../store/grade-events-repo.js';
 import type { DriftTarget } from './drift-monitor.js';
 
@@ -76,7 +77,7 @@ export interface AbSummaryOptions {
 
 const ratio = (num: number, den: number) => (den === 0 ? null : Math.round((num / den) * 10_000) / 10_000);
 const round = (x: number | null, digits = 3) => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
-const level = (score: number) => Math.min(5, Math.max(1, Math.floor(score + 0.5)));
+const level = (score: number) => levelOf(score).value;
 
 function armSummary(variant: 'A' | 'B', role: GradeRole, t: ArmTotals): ArmSummary {
   const scored = t.scored ?? 0;

@@ -1,4 +1,5 @@
 import type { KeyPointResult } from '../../grading/grade-schema.js';
+import { roundScore } from '../../grading/levels.js';
 import { contentStems, sentences } from '../../text/tokens.js';
 import type { GradingTask, Judge, JudgeVerdict } from '../judge.js';
 import { looksLikeManipulation } from '../manipulation-signals.js';
@@ -136,7 +137,7 @@ export function evaluateEmbedded(task: GradingTask): JudgeVerdict {
     adaptiveFollowUp: null,
     flags,
     consistency: null,
-    runs: [{ order: 'single', score: Math.round(score * 10) / 10, raw: JSON.stringify(raw) }],
+    runs: [{ order: 'single', score: roundScore(score), raw: JSON.stringify(raw) }],
     usage: null,
     unscored: null,
     scoreCap,

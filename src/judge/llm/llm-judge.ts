@@ -1,4 +1,5 @@
 import type { JudgeRun, KeyPointResult, Usage } from '../../grading/grade-schema.js';
+import { roundScore } from '../../grading/levels.js';
 import type { ChatCompleter, ResponseFormatMode } from '../chat.js';
 import { rubricKeyPoints } from '../embedded/key-points.js';
 import type { Judge, JudgeVerdict } from '../judge.js';
@@ -133,7 +134,7 @@ export function createLlmJudge(deps: LlmJudgeDeps): Judge {
 /** One order's score: the judge's, less the evidence penalty; 1 when the judge saw a manipulation attempt. */
 function orderScore(reply: JudgeReply, penalty: number): number {
   if (reply.manipulationAttempt) return 1;
-  return Math.round(Math.max(1, reply.score - penalty) * 10) / 10;
+  return roundScore(reply.score - penalty);
 }
 
 function gapsOf(keyPoints: readonly KeyPointResult[], replies: readonly JudgeReply[], manipulation: boolean): string[] {
