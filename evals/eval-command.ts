@@ -5,7 +5,10 @@ import { parseArgs } from 'node:util';
 import { createBankIndex } from '../src/bank/bank-index.js';
 import { loadBank } from '../src/bank/load-bank.js';
 import { createJudge as defaultCreateJudge } from '../src/compose.js';
-import { loadConfig } from '../src/config.js';
+import { type Config, loadConfig } from '../src/config.js';
+import { createOpenAiClient } from '../src/judge/llm/openai-completer.js';
+import { type BatchApi, createOpenAiBatchApi } from './batch/batch-api.js';
+import { batchSummaryText, DEFAULT_BATCH_DISCOUNT, runBatchEval } from './batch/batch-eval.js';
 import { ConfigError } from '../src/errors.js';
 import { artifactFromReport, writeArtifact } from './calibration-fit.js';
 import { parsePrice } from './cost.js';
@@ -14,6 +17,7 @@ import { compareNames, nonNegativeInt, runCompare } from './compare-command.js';
 import { checkGate, readGateFile } from './gate.js';
 import { type CachedChat, CacheMissError, createCachedChat } from './llm-cache.js';
 import type { ProgressStream } from './progress.js';
+import type { EvalReport } from './report.js';
 import { reportHtml } from './report-html.js';
 import { runEval } from './run-eval.js';
 import { summaryText } from './summary-text.js';
@@ -36,7 +40,13 @@ export const USAGE = `usage: npm run eval -- --data FILE|DIR [options]
   --compare A B          grade with LLM judge prompt versions A and B and compare their agreement with the
                          humans (paired bootstrap); A and B are \`default\` or folders of prompts/judge/
   --bootstrap N          bootstrap resamples of --compare (default 2000)
-  --seed N               seed of the --compare bootstrap (default 1)`;
+  --seed N               seed of the --compare bootstrap (default 1)
+  --batch                LLM judge: send every request through the provider's Batch API (files + batches) instead
+                         of live calls; replies land in the reply cache, so a rerun costs no call
+  --resume ID            --batch: wait for batch ID too (one already submitted); without it, the batches recorded
+                         in <cache>/batch-state.json are resumed
+  --no-wait              --batch: submit the batch and exit; rerun the same command later to collect it
+  --batch-discount X     share of the list price the Batch API takes off, 0..1 (default 0.5)`;
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_CACHE_DIR = join(ROOT, 'evals', 'cache');
@@ -49,6 +59,10 @@ export interface CommandIo {
 export interface CommandDeps {
   /** The judge factory; the real one from src/compose.ts by default. */
   createJudge?: typeof defaultCreateJudge;
+  /** `--batch`: the Batch API; by default over an SDK client with the judge's own settings. */
+  batchApi?: (config: Config) => BatchApi;
+  /** `--batch`: how status polls wait. */
+  sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
 }
 
@@ -58,6 +72,20 @@ function positiveInt(name: string, v: string | undefined, fallback: number | nul
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer (got "${v}")`);
   return n;
+}
+
+function fraction(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (v.trim() === '' || !(n >= 0 && n <= 1)) throw new UsageError(`--${name} must be a number from 0 to 1 (got "${v}")`);
+  return n;
+}
+
+/** The Batch API over a client with the judge's own key, base URL, timeout and retries. */
+function defaultBatchApi(config: Config): BatchApi {
+  return createOpenAiBatchApi(
+    createOpenAiClient({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, timeoutMs: config.LLM_TIMEOUT_MS, maxRetries: config.LLM_MAX_RETRIES }),
+  );
 }
 
 /**
@@ -89,11 +117,16 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
         compare: { type: 'string' },
         bootstrap: { type: 'string' },
         seed: { type: 'string' },
+        batch: { type: 'boolean' },
+        resume: { type: 'string' },
+        'no-wait': { type: 'boolean' },
+        'batch-discount': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
     if (a.help) return io.stdout(`${USAGE}\n`), 0;
     if (!a.data) throw new UsageError('--data is required');
+    const dataPath = a.data;
     if (a.judge !== undefined && a.judge !== 'embedded' && a.judge !== 'llm') throw new UsageError(`--judge must be embedded or llm (got "${a.judge}")`);
     if (a.replay && a['no-cache']) throw new UsageError('--replay needs the cache; drop --no-cache');
     const compare = compareNames(a.compare, positionals, a);
@@ -110,6 +143,36 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
     const config = loadConfig(runEnv);
     const bank = createBankIndex(loadBank(config.BANK_PATH));
     const cacheDir = a['no-cache'] ? null : (a.cache ?? config.EVAL_CACHE_DIR ?? DEFAULT_CACHE_DIR);
+    if (a.batch) {
+      if (compare) throw new UsageError('--batch and --compare cannot be combined yet; run --batch for each prompt version');
+      if (!cacheDir) throw new UsageError('--batch keeps its replies in the reply cache; drop --no-cache');
+      if (a.replay) throw new UsageError('--replay makes no provider call; drop --batch');
+      const outcome = await runBatchEval({
+        config,
+        bank,
+        data: a.data,
+        scale,
+        folds,
+        concurrency: positiveInt('concurrency', a.concurrency, 8) ?? 8,
+        limit: positiveInt('limit', a.limit, null),
+        cacheDir,
+        price,
+        discount: fraction('batch-discount', a['batch-discount'], DEFAULT_BATCH_DISCOUNT),
+        resume: a.resume ?? null,
+        wait: !a['no-wait'],
+        createJudge: deps.createJudge ?? defaultCreateJudge,
+        api: (deps.batchApi ?? defaultBatchApi)(config),
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        log: err,
+        progress: io.stderr,
+      });
+      if (outcome.kind === 'submitted') {
+        io.stdout(`batch ${outcome.batchId} submitted with ${outcome.requests} requests; rerun the same command to collect it\n`);
+        return 0;
+      }
+      return finish(outcome.report, batchSummaryText(outcome.report.batch));
+    }
+    if (a.resume || a['no-wait'] || a['batch-discount']) throw new UsageError('--resume, --no-wait and --batch-discount go with --batch');
     if (compare) {
       await runCompare({
         names: compare,
@@ -155,30 +218,34 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
       price,
       progress: io.stderr,
     });
-    for (const l of report.invalidLines) err(`skipped ${l.source}: ${l.reason}`);
-    if (report.skipped) err(`${report.skipped} invalid line(s) skipped; ${report.n + report.unscored.count} graded`);
+    return finish(report, null);
 
-    const stamp = (deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
-    const out = a.out ?? join(ROOT, 'evals', 'out', stamp);
-    mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(join(out, 'report.html'), reportHtml(report));
-    io.stdout(`${summaryText(report)}\n\nreport: ${join(out, 'report.json')} and report.html\n`);
+    function finish(report: EvalReport, extra: string | null): number {
+      for (const l of report.invalidLines) err(`skipped ${l.source}: ${l.reason}`);
+      if (report.skipped) err(`${report.skipped} invalid line(s) skipped; ${report.n + report.unscored.count} graded`);
 
-    if (a['fit-calibration']) {
-      const artifact = artifactFromReport(report, a.data);
-      writeArtifact(a['fit-calibration'], artifact);
-      io.stdout(`calibration ${artifact.id} (${artifact.points.length} knots, ${artifact.fittedOn.items} items) written to ${a['fit-calibration']}\n`);
+      const stamp = (deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
+      const out = a.out ?? join(ROOT, 'evals', 'out', stamp);
+      mkdirSync(out, { recursive: true });
+      writeFileSync(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+      writeFileSync(join(out, 'report.html'), reportHtml(report));
+      io.stdout(`${summaryText(report)}\n${extra ? `${extra}\n` : ''}\nreport: ${join(out, 'report.json')} and report.html\n`);
+
+      if (a['fit-calibration']) {
+        const artifact = artifactFromReport(report, dataPath);
+        writeArtifact(a['fit-calibration'], artifact);
+        io.stdout(`calibration ${artifact.id} (${artifact.points.length} knots, ${artifact.fittedOn.items} items) written to ${a['fit-calibration']}\n`);
+      }
+      if (gate) {
+        const result = checkGate(report, gate);
+        for (const p of result.passes) io.stdout(`gate ok:   ${p}\n`);
+        for (const w of result.warnings) io.stdout(`gate WARN: ${w}\n`);
+        for (const f of result.failures) io.stdout(`gate FAIL: ${f}\n`);
+        io.stdout(result.passed ? `gate passed (${a.gate})\n` : `gate FAILED: ${result.failures.length} check(s) failed (${a.gate})\n`);
+        if (!result.passed) return 1;
+      }
+      return 0;
     }
-    if (gate) {
-      const result = checkGate(report, gate);
-      for (const p of result.passes) io.stdout(`gate ok:   ${p}\n`);
-      for (const w of result.warnings) io.stdout(`gate WARN: ${w}\n`);
-      for (const f of result.failures) io.stdout(`gate FAIL: ${f}\n`);
-      io.stdout(result.passed ? `gate passed (${a.gate})\n` : `gate FAILED: ${result.failures.length} check(s) failed (${a.gate})\n`);
-      if (!result.passed) return 1;
-    }
-    return 0;
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
       err(`${e.message}\n\n${USAGE}`);

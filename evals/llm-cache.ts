@@ -53,6 +53,18 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * Record one reply under its key, as a live call would: the Batch API runner writes each answered request
+ * here, so the run that follows reads it like any cached reply.
+ */
+export function writeCacheEntry(dir: string, key: string, request: ChatRequest, response: ChatResponse): void {
+  const path = join(dir, key.slice(0, 2), `${key}.json`);
+  mkdirSync(join(dir, key.slice(0, 2)), { recursive: true });
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify({ key, savedAt: new Date().toISOString(), request, response }, null, 1)}\n`);
+  renameSync(tmp, path); // atomic: a concurrent reader sees the old file or the new one, never half of one
+}
+
 export interface CacheStats {
   /** Replies served from disk (or from an identical request already in flight). */
   hits: number;
@@ -121,12 +133,7 @@ export function createCachedChat(inner: ChatCompleter, options: CachedChatOption
   }
 
   function write(key: string, request: ChatRequest, response: ChatResponse): void {
-    const path = pathOf(key);
-    if (!path || !dir) return;
-    mkdirSync(join(dir, key.slice(0, 2)), { recursive: true });
-    const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify({ key, savedAt: new Date().toISOString(), request, response }, null, 1)}\n`);
-    renameSync(tmp, path); // atomic: a concurrent reader sees the old file or the new one, never half of one
+    if (dir) writeCacheEntry(dir, key, request, response);
   }
 
   async function complete(request: ChatRequest, callOptions?: ChatCallOptions): Promise<ChatResponse> {

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { ChatFailure } from '../chat-failure.js';
-import type { ChatCompleter, ChatRequest } from '../chat.js';
+import type { ChatCompleter, ChatRequest, ChatResponse } from '../chat.js';
 
 /** The public OpenAI endpoint, used when no base URL is configured. */
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -101,16 +101,24 @@ export function createOpenAiCompleter(client: OpenAI): ChatCompleter {
       } catch (err) {
         throw toChatFailure(err);
       }
-      const choice = completion.choices[0];
-      const usage = completion.usage;
-      return {
-        content: choice?.message.content ?? null,
-        refusal: choice?.message.refusal ?? null,
-        finishReason: choice?.finish_reason ?? null,
-        usage: usage ? { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens } : null,
-        model: completion.model || request.model,
-      };
+      return chatResponseOf(completion, request.model);
     },
+  };
+}
+
+/**
+ * The `ChatResponse` of one chat completion body, whether it came from a live call or from a line of a
+ * Batch API output file.
+ */
+export function chatResponseOf(completion: OpenAI.ChatCompletion, requestedModel: string): ChatResponse {
+  const choice = completion.choices[0];
+  const usage = completion.usage;
+  return {
+    content: choice?.message.content ?? null,
+    refusal: choice?.message.refusal ?? null,
+    finishReason: choice?.finish_reason ?? null,
+    usage: usage ? { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens } : null,
+    model: completion.model || requestedModel,
   };
 }
 
