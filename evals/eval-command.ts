@@ -39,8 +39,9 @@ export const USAGE = `usage: npm run eval -- --data FILE|DIR [options]
   --gate FILE            check the report against the thresholds in FILE; exit 1 if any fails
   --compare A B          grade with LLM judge prompt versions A and B and compare their agreement with the
                          humans (paired bootstrap); A and B are \`default\` or folders of prompts/judge/
-  --bootstrap N          bootstrap resamples of --compare (default 2000)
-  --seed N               seed of the --compare bootstrap (default 1)
+  --bootstrap N          bootstrap resamples: of the report's 95% intervals (default 1000; they resample
+                         questions) and of --compare's paired test (default 2000)
+  --seed N               seed of the bootstrap (default 1)
   --batch                LLM judge: send every request through the provider's Batch API (files + batches) instead
                          of live calls; replies land in the reply cache, so a rerun costs no call
   --resume ID            --batch: wait for batch ID too (one already submitted); without it, the batches recorded
@@ -216,6 +217,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
       cacheDir: chat ? cacheDir : null,
       replay: a.replay ?? false,
       price,
+      bootstrap: { resamples: positiveInt('bootstrap', a.bootstrap, 1000) ?? 1000, seed: nonNegativeInt('seed', a.seed, 1) },
       progress: io.stderr,
     });
     return finish(report, null);

@@ -18,9 +18,24 @@ function metricAt(report: EvalReport, path: string): number | null {
   return isMetricName(metric) ? values[metric] : null;
 }
 
+/** The 95% interval of the metric a threshold path names, or null when the report has none for it. */
+function intervalAt(report: EvalReport, path: string): [number, number] | null {
+  const [series, metric] = path.split('.');
+  const intervals = series === 'raw' ? report.intervals?.raw : report.intervals?.calibrated;
+  return isMetricName(metric) ? (intervals?.[metric] ?? null) : null;
+}
+
 const Threshold = z
-  .strictObject({ min: z.number().optional(), max: z.number().optional() })
-  .refine((t) => t.min !== undefined || t.max !== undefined, 'give min, max or both');
+  .strictObject({
+    min: z.number().optional(),
+    max: z.number().optional(),
+    /** Bounds on the metric's 95% interval: its lower end at least `min`, its upper end at most `max`. */
+    interval: z
+      .strictObject({ min: z.number().optional(), max: z.number().optional() })
+      .refine((t) => t.min !== undefined || t.max !== undefined, 'give min, max or both')
+      .optional(),
+  })
+  .refine((t) => t.min !== undefined || t.max !== undefined || t.interval !== undefined, 'give min, max, interval or a mix');
 
 /** The versioned thresholds file of the CI gate (evals/gate.json). */
 export const GateFile = z.strictObject({
@@ -95,6 +110,16 @@ export function checkGate(report: EvalReport, gate: GateFile, readArtifact = rea
     const value = metricAt(report, path);
     if (t.min !== undefined) check(value !== null && value >= t.min, `${path} ${fmt(value)} >= ${t.min}`, `${path} is ${fmt(value)}, below its threshold ${t.min}`);
     if (t.max !== undefined) check(value !== null && value <= t.max, `${path} ${fmt(value)} <= ${t.max}`, `${path} is ${fmt(value)}, above its threshold ${t.max}`);
+    const iv = t.interval ? intervalAt(report, path) : null;
+    const span = iv ? `[${fmt(iv[0])}, ${fmt(iv[1])}]` : 'undefined';
+    if (t.interval?.min !== undefined) {
+      const lo = t.interval.min;
+      check(iv !== null && iv[0] >= lo, `${path} interval ${span} lower end >= ${lo}`, `${path} interval ${span}: its lower end is below ${lo}`);
+    }
+    if (t.interval?.max !== undefined) {
+      const hi = t.interval.max;
+      check(iv !== null && iv[1] <= hi, `${path} interval ${span} upper end <= ${hi}`, `${path} interval ${span}: its upper end is above ${hi}`);
+    }
   }
 
   // The calibration the server ships, when it fits this judge: adversarial items are checked on the

@@ -10,6 +10,8 @@ export interface ItemResult {
   source: string;
   questionId: string | null;
   question: string;
+  /** Cross-validation group: the main question (a follow-up goes with it). Intervals resample these. */
+  group: string;
   tags: string[];
   answer: string;
   answerWords: number;
@@ -38,6 +40,8 @@ export interface VariantScores {
   variant: 'none' | 'swap' | 'calibration' | 'swap+calibration';
   judge: number[];
   human: number[];
+  /** The question (cross-validation group) of each pair, for intervals that resample questions. */
+  clusters: string[];
 }
 
 const mean2 = (a: number | null, b: number | null) => (a === null || b === null ? null : (a + b) / 2);
@@ -53,6 +57,7 @@ export function itemResults(graded: readonly GradedItem[], kind: JudgeKind, fold
     source: item.source,
     questionId: item.questionId,
     question: item.questionLabel,
+    group: item.group,
     tags: item.tags,
     answer: item.answer,
     answerWords: tokenize(item.answer).length,
@@ -70,19 +75,19 @@ export function itemResults(graded: readonly GradedItem[], kind: JudgeKind, fold
     rougeL: rougeL(item.answer, item.referenceAnswer),
     bleu: bleu(item.answer, item.referenceAnswer),
   }));
-  const groups = new Map(graded.map((g) => [g.item.id, g.item.group]));
 
   /** Cross-validated calibration of one score series; returns the pairs of the items that have a score. */
   const calibrate = (score: (r: ItemResult) => number | null, store?: (r: ItemResult, c: number, fold: number) => void) => {
     const scored = items.filter((r) => r.unscored === null && score(r) !== null);
     const cv = crossValidatedCalibration(
-      scored.map((r) => ({ group: groups.get(r.id) ?? r.question, raw: score(r) ?? 0, human: r.human })),
+      scored.map((r) => ({ group: r.group, raw: score(r) ?? 0, human: r.human })),
       folds,
     );
     // As the server does: calibration never lifts an answer over its rubric cap.
     const calibrated = cv.calibrated.map((c, i) => Math.min(c, scored[i]?.cap ?? 5));
     scored.forEach((r, i) => store?.(r, calibrated[i] ?? Number.NaN, cv.fold[i] ?? 0));
-    return { judge: calibrated, uncalibrated: scored.map((r) => score(r) ?? 0), human: scored.map((r) => r.human) };
+    const clusters = scored.map((r) => r.group);
+    return { judge: calibrated, uncalibrated: scored.map((r) => score(r) ?? 0), human: scored.map((r) => r.human), clusters };
   };
 
   const raw = calibrate((r) => r.raw, (r, c, f) => Object.assign(r, { calibrated: c, fold: f }));
@@ -90,8 +95,8 @@ export function itemResults(graded: readonly GradedItem[], kind: JudgeKind, fold
     return {
       items,
       variants: [
-        { variant: 'none', judge: raw.uncalibrated, human: raw.human },
-        { variant: 'calibration', judge: raw.judge, human: raw.human },
+        { variant: 'none', judge: raw.uncalibrated, human: raw.human, clusters: raw.clusters },
+        { variant: 'calibration', judge: raw.judge, human: raw.human, clusters: raw.clusters },
       ],
     };
   }
@@ -100,10 +105,10 @@ export function itemResults(graded: readonly GradedItem[], kind: JudgeKind, fold
   return {
     items,
     variants: [
-      { variant: 'none', judge: none.uncalibrated, human: none.human },
-      { variant: 'swap', judge: swap.uncalibrated, human: swap.human },
-      { variant: 'calibration', judge: none.judge, human: none.human },
-      { variant: 'swap+calibration', judge: swap.judge, human: swap.human },
+      { variant: 'none', judge: none.uncalibrated, human: none.human, clusters: none.clusters },
+      { variant: 'swap', judge: swap.uncalibrated, human: swap.human, clusters: swap.clusters },
+      { variant: 'calibration', judge: none.judge, human: none.human, clusters: none.clusters },
+      { variant: 'swap+calibration', judge: swap.judge, human: swap.human, clusters: swap.clusters },
     ],
   };
 }

@@ -3,6 +3,7 @@ import type { JudgeIdentity } from '../src/grading/calibration.js';
 import type { Usage } from '../src/grading/grade-schema.js';
 import { breakdown, type Breakdown } from './breakdowns.js';
 import type { InvalidLine, Scale } from './dataset.js';
+import { type ClusteredScore, clusterBootstrap, type Intervals } from './cluster-bootstrap.js';
 import { fitIsotonic } from './isotonic.js';
 import type { ItemResult, VariantScores } from './item-results.js';
 import { type Agreement, agreement, confusionMatrix, mean, pearson, spearman } from './metrics.js';
@@ -39,6 +40,22 @@ export interface EvalReport {
   invalidLines: InvalidLine[];
   unscored: { count: number; reasons: Record<string, number>; items: { id: string; reason: string; detail: string }[] };
   metrics: { raw: Agreement; calibrated: Agreement };
+  /**
+   * 95% intervals of every metric of `metrics` and `ablation`, from a seeded bootstrap that resamples
+   * questions (clusters), not single answers. Calibrated scores are resampled as cross-validation left
+   * them (the calibration is not refitted per resample).
+   */
+  intervals: {
+    method: 'cluster-bootstrap';
+    resamples: number;
+    seed: number;
+    confidence: number;
+    /** Questions resampled; with fewer than two every interval is null. */
+    clusters: number;
+    raw: Intervals;
+    calibrated: Intervals;
+    ablation: (Intervals & { variant: VariantScores['variant'] })[];
+  };
   /** Agreement of each human rater with the mean of the other raters, on items with two or more. */
   ceiling: (Agreement & { items: number }) | null;
   ablation: (Agreement & { variant: VariantScores['variant'] })[];
@@ -69,6 +86,8 @@ export interface ReportInput {
   llm: LlmUsageSummary | null;
   wallMs: number;
   now?: Date;
+  /** Resamples and seed of the intervals. Default 1000 and 1. */
+  bootstrap?: { resamples: number; seed: number };
 }
 
 function ceilingOf(items: readonly ItemResult[]): EvalReport['ceiling'] {
@@ -104,6 +123,11 @@ export function buildReport(input: ReportInput): EvalReport {
   const words = scored.map((i) => i.answerWords);
   const positioned = scored.filter((i) => i.referenceFirst !== null && i.referenceLast !== null);
   const diffs = positioned.map((i) => (i.referenceFirst ?? 0) - (i.referenceLast ?? 0));
+  const boot = { resamples: input.bootstrap?.resamples ?? 1000, seed: input.bootstrap?.seed ?? 1, confidence: 0.95 };
+  const clusterOf = (i: ItemResult) => i.group;
+  const ci = (pairs: ClusteredScore[]) => clusterBootstrap(pairs, boot);
+  const zip = (judge: readonly number[], human: readonly number[], clusters: readonly string[]) =>
+    judge.map((j, k) => ({ judge: j, human: human[k] ?? 0, cluster: clusters[k] ?? '' }));
 
   return {
     schemaVersion: 1,
@@ -119,6 +143,14 @@ export function buildReport(input: ReportInput): EvalReport {
       items: unscored.map((i) => ({ id: i.id, reason: i.unscored?.reason ?? 'unknown', detail: i.unscored?.detail ?? '' })),
     },
     metrics: { raw: agreement(raw, human), calibrated: agreement(calibrated, human) },
+    intervals: {
+      method: 'cluster-bootstrap',
+      ...boot,
+      clusters: new Set(scored.map(clusterOf)).size,
+      raw: ci(zip(raw, human, scored.map(clusterOf))),
+      calibrated: ci(zip(calibrated, human, scored.map(clusterOf))),
+      ablation: input.variants.map((v) => ({ variant: v.variant, ...ci(zip(v.judge, v.human, v.clusters)) })),
+    },
     ceiling: ceilingOf(scored),
     ablation: input.variants.map((v) => ({ variant: v.variant, ...agreement(v.judge, v.human) })),
     bias: {

@@ -29,6 +29,8 @@ export interface RunEvalOptions {
   cacheDir?: string | null;
   replay?: boolean;
   price?: Price | null;
+  /** Resamples and seed of the report's intervals. Default 1000 and 1. */
+  bootstrap?: { resamples: number; seed: number };
   /** Where the progress bar goes; none when omitted. */
   progress?: ProgressStream;
   now?: () => number;
@@ -83,6 +85,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalReport> {
     variants,
     llm: stats ? llmSummary(stats(), priceOf(options.judge.model, options.price)) : null,
     wallMs,
+    ...(options.bootstrap ? { bootstrap: options.bootstrap } : {}),
   });
 }
 

@@ -1,3 +1,4 @@
+import type { Intervals } from './cluster-bootstrap.js';
 import type { Agreement } from './metrics.js';
 import type { EvalReport } from './report.js';
 
@@ -11,7 +12,12 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const agreementRow = (label: string, a: Agreement) => [label, ...COLUMNS.map((c) => num(a[c]))];
+/** A row of metrics; with intervals, each metric is followed by its 95% interval in brackets. */
+const agreementRow = (label: string, a: Agreement, iv?: Intervals | null) =>
+  [label, ...COLUMNS.map((c) => {
+    const range = c === 'n' ? null : iv?.[c];
+    return range ? `${num(a[c])} [${num(range[0])}, ${num(range[1])}]` : num(a[c]);
+  })];
 
 /** The report's headline numbers as plain-text tables, for the terminal and CI logs. */
 export function summaryText(report: EvalReport): string {
@@ -19,10 +25,12 @@ export function summaryText(report: EvalReport): string {
   const j = report.judge;
   out.push(`judge ${j.kind} ${j.model} (${j.promptVersion}); ${report.n} items scored, ${report.skipped} lines skipped, ${report.unscored.count} unscored`);
   if (report.unscored.count) out.push(`unscored: ${Object.entries(report.unscored.reasons).map(([r, n]) => `${r} ${n}`).join(', ')}`);
-  const rows = [agreementRow('raw', report.metrics.raw), agreementRow(`calibrated (${report.config.folds}-fold CV)`, report.metrics.calibrated)];
+  const iv = report.intervals;
+  const rows = [agreementRow('raw', report.metrics.raw, iv.raw), agreementRow(`calibrated (${report.config.folds}-fold CV)`, report.metrics.calibrated, iv.calibrated)];
   if (report.ceiling) rows.push(agreementRow(`human ceiling (${report.ceiling.items} items)`, report.ceiling));
   out.push('', table(['agreement with humans', ...COLUMNS], rows));
-  out.push('', table(['ablation', ...COLUMNS], report.ablation.map((a) => agreementRow(a.variant, a))));
+  out.push(`[95% intervals: bootstrap over ${iv.clusters} questions, ${iv.resamples} resamples, seed ${iv.seed}]`);
+  out.push('', table(['ablation', ...COLUMNS], report.ablation.map((a, k) => agreementRow(a.variant, a, iv.ablation[k]))));
   const b = report.baselines;
   out.push(
     '',
