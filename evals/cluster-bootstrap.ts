@@ -1,6 +1,6 @@
 import { seededRandom } from '../src/sessions/plan.js';
 import { quantile } from './bootstrap.js';
-import { type Agreement, agreement } from './metrics.js';
+import { prepareScores, weightedAgreement } from './weighted-agreement.js';
 
 /** The agreement metrics that get an interval: every field of `Agreement` but the count. */
 export const INTERVAL_METRICS = ['pearson', 'spearman', 'qwk', 'mae', 'rmse', 'exact', 'within1'] as const;
@@ -39,31 +39,29 @@ export interface ClusterBootstrapOptions {
 export function clusterBootstrap(items: readonly ClusteredScore[], options: ClusterBootstrapOptions = {}): Intervals {
   const resamples = options.resamples ?? 1000;
   const tail = (1 - (options.confidence ?? 0.95)) / 2;
-  const byCluster = new Map<string, { judge: number[]; human: number[] }>();
-  for (const i of items) {
-    const c = byCluster.get(i.cluster) ?? { judge: [], human: [] };
-    c.judge.push(i.judge);
-    c.human.push(i.human);
-    byCluster.set(i.cluster, c);
-  }
-  const clusters = [...byCluster.values()];
+  // Clusters by first appearance; a resample is a multiplicity per cluster, i.e. a weight per item.
+  const clusterIndex = new Map<string, number>();
+  const clusterOf = Int32Array.from(items, (i) => {
+    const k = clusterIndex.get(i.cluster);
+    if (k !== undefined) return k;
+    clusterIndex.set(i.cluster, clusterIndex.size);
+    return clusterIndex.size - 1;
+  });
+  const clusters = clusterIndex.size;
   const draws: Record<IntervalMetric, number[]> = { pearson: [], spearman: [], qwk: [], mae: [], rmse: [], exact: [], within1: [] };
-  if (clusters.length >= 2) {
+  if (clusters >= 2) {
     const random = seededRandom(options.seed ?? 1);
-    const judge: number[] = [];
-    const human: number[] = [];
+    const prepared = prepareScores(items.map((i) => i.judge), items.map((i) => i.human));
+    const times = new Float64Array(clusters);
+    const weight = new Float64Array(items.length);
     for (let r = 0; r < resamples; r++) {
-      judge.length = 0;
-      human.length = 0;
-      for (let k = 0; k < clusters.length; k++) {
-        const c = clusters[Math.floor(random() * clusters.length)];
-        if (!c) continue;
-        for (let j = 0; j < c.judge.length; j++) {
-          judge.push(c.judge[j] ?? 0);
-          human.push(c.human[j] ?? 0);
-        }
+      times.fill(0);
+      for (let k = 0; k < clusters; k++) {
+        const c = Math.floor(random() * clusters);
+        times[c] = (times[c] ?? 0) + 1;
       }
-      const a: Agreement = agreement(judge, human);
+      for (let i = 0; i < items.length; i++) weight[i] = times[clusterOf[i] ?? 0] ?? 0;
+      const a = weightedAgreement(prepared, weight);
       for (const m of INTERVAL_METRICS) {
         const v = a[m];
         if (v !== null) draws[m].push(v);
@@ -74,7 +72,7 @@ export function clusterBootstrap(items: readonly ClusteredScore[], options: Clus
   for (const m of INTERVAL_METRICS) {
     const d = draws[m].sort((x, y) => x - y);
     // Fewer than half the resamples defined: an interval from the rest would describe another population.
-    out[m] = clusters.length >= 2 && d.length >= resamples / 2 ? [quantile(d, tail), quantile(d, 1 - tail)] : null;
+    out[m] = clusters >= 2 && d.length >= resamples / 2 ? [quantile(d, tail), quantile(d, 1 - tail)] : null;
   }
   return out;
 }

@@ -27,7 +27,6 @@ export function nonNegativeInt(name: string, v: string | undefined, fallback: nu
 export function compareNames(first: string | undefined, positionals: string[], a: Record<string, unknown>): { a: string; b: string } | null {
   if (first === undefined) {
     if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    if (a.bootstrap !== undefined || a.seed !== undefined) throw new UsageError('--bootstrap and --seed go with --compare A B');
     return null;
   }
   const [second, ...extra] = positionals;

@@ -125,7 +125,6 @@ describe('npm run eval -- --compare A B', () => {
     [['--compare', 'default', 'strict-levels', 'third'], /--compare takes two prompt versions/],
     [['--compare', 'default', 'Bad Name'], /not a prompt version name/],
     [['--compare', 'default', 'strict-levels', '--gate', 'evals/gate.json'], /--gate does not go with --compare/],
-    [['--seed', '2'], /go with --compare/],
     [['stray'], /unexpected argument "stray"/],
   ])('refuses %j with exit 2', async (extra, message) => {
     const r = await run(['--data', 'data/labelled', ...extra]);

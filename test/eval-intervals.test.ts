@@ -73,3 +73,32 @@ describe('intervals in the report and the gate', () => {
     expect(loose.passed, loose.failures.join('\n')).toBe(true);
   });
 });
+
+describe('weighted agreement', () => {
+  it('equals agreement() of the multiset the weights describe', async () => {
+    const { agreement } = await import('../evals/metrics.js');
+    const { prepareScores, weightedAgreement } = await import('../evals/weighted-agreement.js');
+    const { seededRandom } = await import('../src/sessions/plan.js');
+    const random = seededRandom(11);
+    for (let trial = 0; trial < 50; trial++) {
+      const n = 2 + Math.floor(random() * 30);
+      // Ties on purpose: half the scores on whole levels.
+      const judge = Array.from({ length: n }, () => (random() < 0.5 ? 1 + Math.floor(random() * 5) : 1 + random() * 4));
+      const human = Array.from({ length: n }, () => 1 + Math.floor(random() * 5));
+      const weight = Array.from({ length: n }, () => Math.floor(random() * 3));
+      const expandedJ: number[] = [];
+      const expandedH: number[] = [];
+      weight.forEach((w, i) => {
+        for (let k = 0; k < w; k++) expandedJ.push(judge[i] ?? 0), expandedH.push(human[i] ?? 0);
+      });
+      const want = agreement(expandedJ, expandedH);
+      const got = weightedAgreement(prepareScores(judge, human), weight);
+      for (const key of Object.keys(want) as (keyof typeof want)[]) {
+        const w = want[key];
+        const g = got[key];
+        if (w === null) expect(g, `${key} trial ${trial}`).toBeNull();
+        else expect(g, `${key} trial ${trial}`).toBeCloseTo(w, 9);
+      }
+    }
+  });
+});
