@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { BankIndex } from '../src/bank/bank-index.js';
 import { Rubric } from '../src/bank/schema.js';
 import { AdHocGradeRequest, type GradeRequest, MAX_ANSWER_CHARS } from '../src/grading/grade-schema.js';
+import { type ColumnMapping, csvRecords } from './csv-input.js';
+import { UsageError } from './usage-error.js';
 import { toJudgeScale } from './metrics.js';
 
 /** The scale of a dataset's human scores, `--scale MIN:MAX`; mapped linearly onto the judge's 1..5. */
@@ -69,59 +71,79 @@ export interface InvalidLine {
 export interface Dataset {
   /** The files read, in order. */
   files: string[];
+  /** sha256 of each file's bytes, in the same order: what exactly was read. */
+  fileHashes: { file: string; sha256: string }[];
   items: LabelledItem[];
   invalid: InvalidLine[];
   /** sha256 of the valid lines, to name what a calibration was fitted on. */
   sha256: string;
 }
 
-/** The `.jsonl` files of a path: the file itself, or the sorted `.jsonl` files of a folder. */
+/** The data files of a path: the file itself, or the sorted `.jsonl` and `.csv` files of a folder. */
 export function datasetFiles(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
   return readdirSync(path)
-    .filter((f) => f.endsWith('.jsonl'))
+    .filter((f) => f.endsWith('.jsonl') || f.endsWith('.csv'))
     .sort()
     .map((f) => join(path, f));
 }
 
 /**
- * Read a labelled JSONL file (or folder of them). Invalid lines are collected with their line number and
- * reason, not thrown, so one bad line does not stop an evaluation of hundreds.
+ * Read labelled JSONL or CSV files (a file, or a folder of them). Invalid lines are collected with their
+ * line number and reason, not thrown, so one bad line does not stop an evaluation of hundreds. A CSV file
+ * has a header row; `columns` maps its columns onto the fields of a labelled line.
  */
-export function loadDataset(path: string, bank: BankIndex, scale: Scale): Dataset {
+export function loadDataset(path: string, bank: BankIndex, scale: Scale, columns: ColumnMapping = {}): Dataset {
   const files = datasetFiles(path);
   const items: LabelledItem[] = [];
   const invalid: InvalidLine[] = [];
+  const fileHashes: Dataset['fileHashes'] = [];
   const seen = new Set<string>();
   const hash = createHash('sha256');
   for (const file of files) {
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .forEach((text, i) => {
-        if (!text.trim()) return;
-        const source = `${file}:${i + 1}`;
-        const r = parseLine(text, bank, scale);
-        if ('reason' in r) return invalid.push({ source, reason: r.reason });
-        if (seen.has(r.id)) return invalid.push({ source, reason: `id: "${r.id}" is used by an earlier line` });
-        seen.add(r.id);
-        hash.update(`${text.trim()}\n`);
-        items.push({ ...r, source });
-      });
+    const content = readFileSync(file, 'utf8');
+    fileHashes.push({ file, sha256: createHash('sha256').update(content).digest('hex') });
+    const add = (line: number, value: unknown, canonical: string) => {
+      const source = `${file}:${line}`;
+      const r = parseRecord(value, bank, scale);
+      if ('reason' in r) return invalid.push({ source, reason: r.reason });
+      if (seen.has(r.id)) return invalid.push({ source, reason: `id: "${r.id}" is used by an earlier line` });
+      seen.add(r.id);
+      hash.update(`${canonical}\n`);
+      items.push({ ...r, source });
+    };
+    if (file.endsWith('.csv')) {
+      let records: ReturnType<typeof csvRecords>;
+      try {
+        records = csvRecords(content, columns);
+      } catch (err) {
+        // A file that is not CSV (an unclosed quote, rows of different widths) is one reason, not a crash.
+        if (err instanceof UsageError) throw err;
+        invalid.push({ source: file, reason: `not valid CSV: ${(err as Error).message}` });
+        continue;
+      }
+      for (const r of records) add(r.line, r.value, JSON.stringify(r.value));
+      continue;
+    }
+    content.split('\n').forEach((text, i) => {
+      if (!text.trim()) return;
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (err) {
+        return invalid.push({ source: `${file}:${i + 1}`, reason: `not valid JSON: ${(err as Error).message}` });
+      }
+      add(i + 1, json, text.trim());
+    });
   }
-  return { files, items, invalid, sha256: hash.digest('hex') };
+  return { files, fileHashes, items, invalid, sha256: hash.digest('hex') };
 }
 
 function issuesOf(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ');
 }
 
-function parseLine(text: string, bank: BankIndex, scale: Scale): Omit<LabelledItem, 'source'> | { reason: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    return { reason: `not valid JSON: ${(err as Error).message}` };
-  }
+function parseRecord(json: unknown, bank: BankIndex, scale: Scale): Omit<LabelledItem, 'source'> | { reason: string } {
   const r = LabelledLine.safeParse(json);
   if (!r.success) return { reason: issuesOf(r.error) };
   const line = r.data;

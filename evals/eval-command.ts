@@ -12,6 +12,7 @@ import { batchSummaryText, DEFAULT_BATCH_DISCOUNT, runBatchEval } from './batch/
 import { ConfigError } from '../src/errors.js';
 import { artifactFromReport, writeArtifact } from './calibration-fit.js';
 import { parsePrice } from './cost.js';
+import { parseColumnMapping } from './csv-input.js';
 import { parseScale } from './dataset.js';
 import { compareNames, nonNegativeInt, runCompare } from './compare-command.js';
 import { checkGate, readGateFile } from './gate.js';
@@ -24,7 +25,9 @@ import { summaryText } from './summary-text.js';
 import { UsageError } from './usage-error.js';
 
 export const USAGE = `usage: npm run eval -- --data FILE|DIR [options]
-  --data FILE|DIR        labelled answers, JSONL (a folder: all its .jsonl files)
+  --data FILE|DIR        labelled answers, JSONL or CSV with a header row (a folder: its .jsonl and .csv files)
+  --columns MAP          CSV: which column fills which field, e.g. answer=student_answer,humanScore=grade,
+                         raters=grader1|grader2 (a field not named is read from the column of its name)
   --judge embedded|llm   judge to evaluate (default: as the server picks it, from JUDGE and OPENAI_*)
   --scale MIN:MAX        scale of humanScore, mapped linearly onto 1..5 (default 1:5)
   --folds K              cross-validation folds, split by question (default 5)
@@ -118,6 +121,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
         compare: { type: 'string' },
         bootstrap: { type: 'string' },
         seed: { type: 'string' },
+        columns: { type: 'string' },
         batch: { type: 'boolean' },
         resume: { type: 'string' },
         'no-wait': { type: 'boolean' },
@@ -135,6 +139,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
     if (folds < 2) throw new UsageError('--folds must be at least 2');
     const scale = a.scale ? parseScale(a.scale) : { min: 1, max: 5 };
     const price = a.price ? parsePrice(a.price) : null;
+    const columns = a.columns ? parseColumnMapping(a.columns) : {};
     // Read the gate before grading, so a broken gate file does not cost a whole (possibly paid) run.
     const gate = a.gate ? readGateFile(a.gate) : null;
 
@@ -152,6 +157,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
         config,
         bank,
         data: a.data,
+        columns,
         scale,
         folds,
         concurrency: positiveInt('concurrency', a.concurrency, 8) ?? 8,
@@ -207,6 +213,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
 
     const report = await runEval({
       data: a.data,
+      columns,
       bank,
       judge,
       scale,

@@ -33,7 +33,18 @@ export interface SurfaceBaseline {
 export interface EvalReport {
   schemaVersion: 1;
   createdAt: string;
-  config: { data: string[]; dataSha256: string; scale: Scale; folds: number; concurrency: number; limit: number | null; cache: string | null; replay: boolean };
+  config: {
+    data: string[];
+    dataSha256: string;
+    /** sha256 of each data file's bytes. */
+    dataFiles: { file: string; sha256: string }[];
+    scale: Scale;
+    folds: number;
+    concurrency: number;
+    limit: number | null;
+    cache: string | null;
+    replay: boolean;
+  };
   judge: JudgeIdentity;
   n: number;
   skipped: number;

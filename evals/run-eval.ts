@@ -1,6 +1,7 @@
 import type { BankIndex } from '../src/bank/bank-index.js';
 import { createGrader } from '../src/grading/grade.js';
 import type { Judge } from '../src/judge/judge.js';
+import type { ColumnMapping } from './csv-input.js';
 import { loadDataset, type Scale } from './dataset.js';
 import { costOf, type Price, priceOf } from './cost.js';
 import { gradeItems } from './grade-items.js';
@@ -11,8 +12,10 @@ import { createProgress, type ProgressStream } from './progress.js';
 import { buildReport, type EvalReport, type LlmUsageSummary } from './report.js';
 
 export interface RunEvalOptions {
-  /** A `.jsonl` file or a folder of them. */
+  /** A `.jsonl` or `.csv` file, or a folder of them. */
   data: string;
+  /** CSV columns of each field (`--columns`). */
+  columns?: ColumnMapping;
   bank: BankIndex;
   /** The judge to evaluate; graded through the production `grade()` without calibration, which the harness fits itself. */
   judge: Judge;
@@ -49,9 +52,13 @@ export async function runEval(options: RunEvalOptions): Promise<EvalReport> {
   const scale = options.scale ?? { min: 1, max: 5 };
   const folds = options.folds ?? 5;
   const concurrency = options.concurrency ?? 8;
-  const dataset = loadDataset(options.data, options.bank, scale);
+  const dataset = loadDataset(options.data, options.bank, scale, options.columns ?? {});
   const items = options.limit ? dataset.items.slice(0, options.limit) : dataset.items;
-  if (items.length === 0) throw new RangeError(`${options.data}: no valid labelled items (${dataset.invalid.length} invalid lines)`);
+  if (items.length === 0) {
+    const shown = dataset.invalid.slice(0, 5).map((l) => `\n  ${l.source}: ${l.reason}`).join('');
+    const more = dataset.invalid.length > 5 ? `\n  ... and ${dataset.invalid.length - 5} more` : '';
+    throw new RangeError(`${options.data}: no valid labelled items (${dataset.invalid.length} invalid lines)${shown}${more}`);
+  }
 
   const grade = createGrader({ bank: options.bank, judge: options.judge });
   const started = now();
@@ -72,6 +79,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalReport> {
     config: {
       data: dataset.files,
       dataSha256: dataset.sha256,
+      dataFiles: dataset.fileHashes,
       scale,
       folds,
       concurrency,

@@ -3,6 +3,7 @@ import type { createJudge as CreateJudge } from '../../src/compose.js';
 import type { Config } from '../../src/config.js';
 import type { ChatCompleter } from '../../src/judge/chat.js';
 import { costOf, type Price, priceOf } from '../cost.js';
+import type { ColumnMapping } from '../csv-input.js';
 import type { Scale } from '../dataset.js';
 import { type CachedChat, createCachedChat } from '../llm-cache.js';
 import type { ProgressStream } from '../progress.js';
@@ -35,6 +36,7 @@ export interface BatchEvalOptions {
   config: Config;
   bank: BankIndex;
   data: string;
+  columns?: ColumnMapping;
   scale: Scale;
   folds: number;
   concurrency: number;
@@ -88,6 +90,7 @@ export async function runBatchEval(o: BatchEvalOptions): Promise<BatchEvalOutcom
       holder.chat = chat;
       const report = await runEval({
         data: o.data,
+        ...(o.columns ? { columns: o.columns } : {}),
         bank: o.bank,
         judge,
         scale: o.scale,
