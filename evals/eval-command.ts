@@ -13,6 +13,9 @@ import { ConfigError } from '../src/errors.js';
 import { artifactFromReport, writeArtifact } from './calibration-fit.js';
 import { parsePrice } from './cost.js';
 import { parseColumnMapping } from './csv-input.js';
+import { parseJudgeSpecs } from './matrix/judge-spec.js';
+import { matrixText } from './matrix/matrix-text.js';
+import { runMatrix } from './matrix/run-matrix.js';
 import { parseScale } from './dataset.js';
 import { compareNames, nonNegativeInt, runCompare } from './compare-command.js';
 import { checkGate, readGateFile } from './gate.js';
@@ -29,6 +32,8 @@ export const USAGE = `usage: npm run eval -- --data FILE|DIR [options]
   --columns MAP          CSV: which column fills which field, e.g. answer=student_answer,humanScore=grade,
                          raters=grader1|grader2 (a field not named is read from the column of its name)
   --judge embedded|llm   judge to evaluate (default: as the server picks it, from JUDGE and OPENAI_*)
+  --judges LIST          grade with several judges and compare them in one report (matrix.json and .html):
+                         comma-separated embedded, llm, llm:MODEL or llm:MODEL@PROMPT
   --scale MIN:MAX        scale of humanScore, mapped linearly onto 1..5 (default 1:5)
   --folds K              cross-validation folds, split by question (default 5)
   --concurrency N        items graded at once (default 8)
@@ -107,6 +112,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
       options: {
         data: { type: 'string' },
         judge: { type: 'string' },
+        judges: { type: 'string' },
         scale: { type: 'string' },
         folds: { type: 'string' },
         concurrency: { type: 'string' },
@@ -145,10 +151,37 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
 
     const runEnv: Record<string, string | undefined> = { ...env, ...(a.judge ? { JUDGE: a.judge } : {}) };
     // A replay never reaches a provider, so CI needs none configured; this address is never called.
-    if (a.replay && (a.judge === 'llm' || compare) && !runEnv.OPENAI_API_KEY && !runEnv.OPENAI_BASE_URL) runEnv.OPENAI_BASE_URL = 'http://replay.invalid/v1';
+    if (a.replay && (a.judge === 'llm' || compare || /(^|,)\s*llm/.test(a.judges ?? '')) && !runEnv.OPENAI_API_KEY && !runEnv.OPENAI_BASE_URL) runEnv.OPENAI_BASE_URL = 'http://replay.invalid/v1';
     const config = loadConfig(runEnv);
     const bank = createBankIndex(loadBank(config.BANK_PATH));
     const cacheDir = a['no-cache'] ? null : (a.cache ?? config.EVAL_CACHE_DIR ?? DEFAULT_CACHE_DIR);
+    if (a.judges !== undefined) {
+      const clash = (['judge', 'compare', 'batch', 'gate', 'fit-calibration'] as const).find((o) => a[o] !== undefined);
+      if (clash) throw new UsageError(`--${clash} does not go with --judges`);
+      const specs = parseJudgeSpecs(a.judges);
+      const out = a.out ?? join(ROOT, 'evals', 'out', `${(deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-')}-matrix`);
+      const matrix = await runMatrix({
+        specs,
+        env: runEnv,
+        bank,
+        data: a.data,
+        columns,
+        scale,
+        folds,
+        concurrency: positiveInt('concurrency', a.concurrency, 8) ?? 8,
+        limit: positiveInt('limit', a.limit, null),
+        cacheDir,
+        replay: a.replay ?? false,
+        price,
+        bootstrap: { resamples: positiveInt('bootstrap', a.bootstrap, 1000) ?? 1000, seed: nonNegativeInt('seed', a.seed, 1) },
+        out,
+        createJudge: deps.createJudge ?? defaultCreateJudge,
+        stderr: io.stderr,
+        now: deps.now?.() ?? new Date(),
+      });
+      io.stdout(`${matrixText(matrix)}\n\nmatrix: ${join(out, 'matrix.json')} and matrix.html, each judge's report beside them\n`);
+      return 0;
+    }
     if (a.batch) {
       if (compare) throw new UsageError('--batch and --compare cannot be combined yet; run --batch for each prompt version');
       if (!cacheDir) throw new UsageError('--batch keeps its replies in the reply cache; drop --no-cache');

@@ -16,6 +16,8 @@ export interface FakeBatchApiOptions extends FakeJudgeOptions {
   ranBeforeExpiry?: number;
   /** A provider with chat completions but no Batch API: `/files` and `/batches` answer 404. */
   noBatchApi?: boolean;
+  /** Judges that behave differently by model id, e.g. one with a position bias. */
+  byModel?: Record<string, FakeJudgeOptions>;
 }
 
 export interface FakeBatchCounts {
@@ -55,7 +57,7 @@ export function createFakeBatchApi(options: FakeBatchApiOptions = {}) {
     const parsed = CompletionRequest.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return c.json(openAiError('invalid body'), 400);
     counts.chatCompletions++;
-    return c.json(fakeCompletion(parsed.data, options));
+    return c.json(fakeCompletion(parsed.data, { ...options, ...options.byModel?.[parsed.data.model] }));
   });
 
   app.use('/v1/files/*', async (c, next) => (options.noBatchApi ? c.json(openAiError('Not found', 'not_found'), 404) : next()));
@@ -147,7 +149,9 @@ export function createFakeBatchApi(options: FakeBatchApiOptions = {}) {
 
   function answerOf(body: unknown): { status: number; body: unknown } {
     const parsed = CompletionRequest.safeParse(body);
-    return parsed.success ? { status: 200, body: fakeCompletion(parsed.data, options) } : { status: 400, body: openAiError('invalid request body') };
+    return parsed.success
+      ? { status: 200, body: fakeCompletion(parsed.data, { ...options, ...options.byModel?.[parsed.data.model] }) }
+      : { status: 400, body: openAiError('invalid request body') };
   }
 
   return { app, counts };

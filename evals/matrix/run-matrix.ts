@@ -1,0 +1,77 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BankIndex } from '../../src/bank/bank-index.js';
+import type { createJudge as CreateJudge } from '../../src/compose.js';
+import { loadConfig } from '../../src/config.js';
+import type { Price } from '../cost.js';
+import type { ColumnMapping } from '../csv-input.js';
+import type { Scale } from '../dataset.js';
+import { type CachedChat, createCachedChat } from '../llm-cache.js';
+import type { ProgressStream } from '../progress.js';
+import { reportHtml } from '../report-html.js';
+import { runEval } from '../run-eval.js';
+import { envFor, type JudgeSpec } from './judge-spec.js';
+import { buildMatrix, type MatrixReport } from './matrix-report.js';
+import { matrixHtml } from './matrix-text.js';
+
+export interface MatrixOptions {
+  specs: JudgeSpec[];
+  env: Record<string, string | undefined>;
+  bank: BankIndex;
+  data: string;
+  columns: ColumnMapping;
+  scale: Scale;
+  folds: number;
+  concurrency: number;
+  limit: number | null;
+  cacheDir: string | null;
+  replay: boolean;
+  price: Price | null;
+  bootstrap: { resamples: number; seed: number };
+  out: string;
+  createJudge: typeof CreateJudge;
+  stderr: ProgressStream;
+  now: Date;
+}
+
+/**
+ * `npm run eval -- --judges A,B,...`: grade the same items with each judge, one after the other, each built
+ * by the server's factory from the run's configuration with its own kind, model and prompt, through the
+ * same `grade()` and reply cache. Writes each judge's report under `out/<n>-<label>/`, then `matrix.json`
+ * and `matrix.html`.
+ */
+export async function runMatrix(o: MatrixOptions): Promise<MatrixReport> {
+  const runs = [];
+  for (const [k, spec] of o.specs.entries()) {
+    const config = loadConfig(envFor(spec, o.env));
+    const wrapped: { chat: CachedChat | null } = { chat: null };
+    const judge = o.createJudge(config, { wrapChat: (inner) => (wrapped.chat = createCachedChat(inner, { dir: o.cacheDir, replay: o.replay })) });
+    const { chat } = wrapped;
+    o.stderr.write(`${spec.label}: grading with the ${judge.kind} judge ${judge.model} (${judge.promptVersion})\n`);
+    const report = await runEval({
+      data: o.data,
+      columns: o.columns,
+      bank: o.bank,
+      judge,
+      scale: o.scale,
+      folds: o.folds,
+      concurrency: o.concurrency,
+      limit: o.limit,
+      llmStats: chat ? () => chat.stats() : null,
+      cacheDir: chat ? o.cacheDir : null,
+      replay: o.replay,
+      price: o.price,
+      bootstrap: o.bootstrap,
+      progress: o.stderr,
+    });
+    const folder = `${k + 1}-${spec.label.replace(/[^A-Za-z0-9._-]+/g, '_')}`;
+    mkdirSync(join(o.out, folder), { recursive: true });
+    writeFileSync(join(o.out, folder, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(o.out, folder, 'report.html'), reportHtml(report));
+    runs.push({ label: spec.label, report, reportPath: `${folder}/report.json` });
+  }
+  const matrix = buildMatrix(runs, o.bootstrap, o.now);
+  writeFileSync(join(o.out, 'matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
+  writeFileSync(join(o.out, 'matrix.html'), matrixHtml(matrix));
+  return matrix;
+}
