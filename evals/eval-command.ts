@@ -39,6 +39,8 @@ export const USAGE = `usage: npm run eval -- --data FILE|DIR [options]
   --concurrency N        items graded at once (default 8)
   --limit N              grade only the first N valid items
   --out DIR              where report.json and report.html go (default evals/out/<timestamp>)
+  --items-jsonl          write the per-item rows to items.jsonl beside report.json instead of into it
+                         (keeps report.json small on runs of tens of thousands of items)
   --cache DIR            LLM reply cache (default $EVAL_CACHE_DIR or evals/cache)
   --no-cache             no reply cache
   --replay               serve LLM replies from the cache only; a miss fails the run
@@ -128,6 +130,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
         bootstrap: { type: 'string' },
         seed: { type: 'string' },
         columns: { type: 'string' },
+        'items-jsonl': { type: 'boolean' },
         batch: { type: 'boolean' },
         resume: { type: 'string' },
         'no-wait': { type: 'boolean' },
@@ -269,7 +272,12 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
       const stamp = (deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
       const out = a.out ?? join(ROOT, 'evals', 'out', stamp);
       mkdirSync(out, { recursive: true });
-      writeFileSync(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+      if (a['items-jsonl']) {
+        writeFileSync(join(out, 'items.jsonl'), report.items.map((i) => `${JSON.stringify(i)}\n`).join(''));
+        writeFileSync(join(out, 'report.json'), `${JSON.stringify({ ...report, items: [], itemsFile: 'items.jsonl' }, null, 2)}\n`);
+      } else {
+        writeFileSync(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+      }
       writeFileSync(join(out, 'report.html'), reportHtml(report));
       io.stdout(`${summaryText(report)}\n${extra ? `${extra}\n` : ''}\nreport: ${join(out, 'report.json')} and report.html\n`);
 

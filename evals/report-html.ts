@@ -1,5 +1,6 @@
 import type { Breakdown } from './breakdowns.js';
 import { calibrationSvg, confusionTable, escapeHtml, htmlTable, num } from './html-parts.js';
+import type { Intervals } from './cluster-bootstrap.js';
 import type { Agreement } from './metrics.js';
 import type { EvalReport } from './report.js';
 
@@ -7,7 +8,12 @@ const COLUMNS: (keyof Agreement)[] = ['n', 'pearson', 'spearman', 'qwk', 'mae', 
 const WORST = 15;
 const ANSWER_CHARS = 1500;
 
-const agreementRow = (label: string, a: Agreement) => [label, ...COLUMNS.map((c) => a[c])];
+/** Metrics of one row; with intervals, each metric is followed by its 95% interval in brackets. */
+const agreementRow = (label: string, a: Agreement, iv?: Intervals | null) =>
+  [label, ...COLUMNS.map((c) => {
+    const range = c === 'n' ? null : iv?.[c];
+    return range ? `${num(a[c])} [${num(range[0])}, ${num(range[1])}]` : a[c];
+  })];
 
 function breakdownTable(rows: Breakdown[], keyName: string): string {
   return htmlTable(
@@ -19,7 +25,10 @@ function breakdownTable(rows: Breakdown[], keyName: string): string {
 /** report.html: one self-contained page (inline CSS and SVG, no script, nothing fetched). */
 export function reportHtml(r: EvalReport): string {
   const j = r.judge;
-  const metricRows = [agreementRow('judge raw', r.metrics.raw), agreementRow(`judge calibrated (${r.config.folds}-fold CV by question)`, r.metrics.calibrated)];
+  const metricRows = [
+    agreementRow('judge raw', r.metrics.raw, r.intervals.raw),
+    agreementRow(`judge calibrated (${r.config.folds}-fold CV by question)`, r.metrics.calibrated, r.intervals.calibrated),
+  ];
   if (r.ceiling) metricRows.push(agreementRow(`human ceiling: rater vs other raters (${r.ceiling.items} items)`, r.ceiling));
   const worst = r.items
     .filter((i) => i.raw !== null && i.unscored === null)
@@ -45,11 +54,11 @@ table.cm td{width:42px;text-align:center}td.diag{font-weight:700}.flex{display:f
 <p>${escapeHtml(r.config.data.join(', '))} · ${r.n} items scored · ${r.skipped} lines skipped · ${r.unscored.count} unscored · human scale ${r.config.scale.min}:${r.config.scale.max} mapped onto 1..5 · ${escapeHtml(r.createdAt)}</p>
 
 <h2>Agreement with human labels</h2>
-<p class="muted">Calibrated numbers are out of sample: each item is calibrated by a map fitted on folds that do not contain its question. QWK, exact and within-1 use rounded levels.</p>
+<p class="muted">Calibrated numbers are out of sample: each item is calibrated by a map fitted on folds that do not contain its question. QWK, exact and within-1 use rounded levels. In brackets: 95% intervals from a bootstrap that resamples questions (${r.intervals.clusters} questions, ${r.intervals.resamples} resamples, seed ${r.intervals.seed}).</p>
 ${htmlTable(['', ...COLUMNS], metricRows)}
 
 <h2>Ablation: what each mitigation adds</h2>
-${htmlTable(['variant', ...COLUMNS], r.ablation.map((a) => agreementRow(a.variant, a)))}
+${htmlTable(['variant', ...COLUMNS], r.ablation.map((a, k) => agreementRow(a.variant, a, r.intervals.ablation[k])))}
 ${j.kind === 'embedded' ? '<p class="muted">The embedded judge grades in a single pass, so it has no position-swap rows.</p>' : ''}
 
 <h2>Judge against surface-overlap baselines</h2>

@@ -60,6 +60,8 @@ describe('intervals in the report and the gate', () => {
       }
     }
     const [lo, hi] = report.intervals.raw.pearson ?? [0, 0];
+    const { reportHtml } = await import('../evals/report-html.js');
+    expect(reportHtml(report)).toContain(`${(report.metrics.raw.pearson ?? 0).toFixed(3)} [${lo.toFixed(3)}, ${hi.toFixed(3)}]`);
     expect(lo).toBeLessThan(report.metrics.raw.pearson ?? 0);
     expect(hi).toBeGreaterThan(report.metrics.raw.pearson ?? 1);
 
