@@ -59,7 +59,7 @@ export function createApp(deps: AppDeps) {
 
   // First, so rejected requests (401, 413, 429) are timed too.
   if (deps.metrics) app.use('*', deps.metrics.http);
-  app.use('*', securityHeaders());
+  app.use('*', securityHeaders({ trustProxy: deps.security?.trustProxy ?? false }));
   if (deps.security) installSecurity(app, deps.security);
   app.use(
     '*',

@@ -80,7 +80,8 @@ export function createSessionService(deps: SessionServiceDeps) {
       return { session: view, question: view.current };
     },
 
-    async answer(sessionId: string, request: AnswerRequest): Promise<AnswerResult> {
+    /** `inputFlags`: what was done to the answer's text before it came here; recorded on the grade. */
+    async answer(sessionId: string, request: AnswerRequest, options: { inputFlags?: string[] } = {}): Promise<AnswerResult> {
       // Committed before grading starts: from here on the answer survives a judge failure or a crash. The
       // session is read inside the write transaction, so two servers on one database cannot take the same step.
       const turn = store.transaction(() => {
@@ -114,7 +115,7 @@ export function createSessionService(deps: SessionServiceDeps) {
         return inserted;
       });
 
-      const graded = await grader.gradeTurn(turn, { runCounted: true });
+      const graded = await grader.gradeTurn(turn, { runCounted: true, ...(options.inputFlags ? { inputFlags: options.inputFlags } : {}) });
       const after = mustSession(sessionId);
       const view = sessionView(bank, after);
       return { turn: turnView(bank, after, graded), next: view.current, session: view, summary: summaryIfFinished(after) };

@@ -35,6 +35,14 @@ export class TokenBuckets {
     return Math.max(1, Math.ceil((1 - b.tokens) / this.ratePerMs / 1000));
   }
 
+  /** Seconds until `key` could take a token (0 when it can now), without taking one. */
+  wait(key: string): number {
+    const b = this.buckets.get(key);
+    if (!b) return 0;
+    const tokens = Math.min(this.perMinute, b.tokens + (this.now() - b.at) * this.ratePerMs);
+    return tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / this.ratePerMs / 1000));
+  }
+
   get size(): number {
     return this.buckets.size;
   }
@@ -70,7 +78,7 @@ export function classifyRoute(method: string, path: string): RouteClass {
 export interface RateLimitOptions {
   grading: TokenBuckets;
   reads: TokenBuckets;
-  /** Who is asking: the API key when one is sent, else the client address. */
+  /** Who is asking: the verified API key, else the client address. */
   clientKey: (c: Context) => string;
   classify?: typeof classifyRoute;
 }

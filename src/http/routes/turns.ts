@@ -4,12 +4,14 @@ import { RegradeResultSchema, TurnViewSchema } from '../../sessions/view-schemas
 import type { RouteSpec } from '../openapi/route-spec.js';
 import { commonErrors, ErrorBody } from '../schemas.js';
 import type { SessionService } from '../../sessions/session-service.js';
+import { jsonOnly } from '../middleware/json-only.js';
 
 /** `/api/turns`: read one answered turn, or grade a pending or failed one again. */
 export function turnRoutes(sessions: SessionService) {
   return new Hono()
     .get('/:id', (c) => c.json(sessions.turn(c.req.param('id'))))
-    .post('/:id/regrade', async (c) => c.json(await sessions.regrade(c.req.param('id'))));
+    // No body is read; one that is sent must still be JSON, like every POST of the API.
+    .post('/:id/regrade', jsonOnly({ allowEmpty: true }), async (c) => c.json(await sessions.regrade(c.req.param('id'))));
 }
 
 const TurnId = z.object({ id: z.string() });
