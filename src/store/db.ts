@@ -13,7 +13,7 @@ export type Db = Database.Database;
  * Longest a statement waits for a lock another process holds, while serving. better-sqlite3 waits
  * synchronously, so this is also how long one locked write can stall every other request.
  */
-export const DEFAULT_BUSY_TIMEOUT_MS = 50;
+export const DEFAULT_BUSY_TIMEOUT_MS = 20;
 /** The wait at start-up, when nothing is being served yet and a brief lock (a backup) should not stop the start. */
 export const STARTUP_BUSY_TIMEOUT_MS = 2000;
 

@@ -11,15 +11,16 @@ import { bank } from './app.js';
 /**
  * The app with the security `main.ts` derives from the environment (`securityFromConfig(loadConfig(env))`),
  * the embedded judge, metrics and an in-memory store. `grade` counts its calls, so a test can tell whether
- * a request reached the judge.
+ * a request reached the judge, and awaits `beforeGrade` first, so a test can hold a grade in flight.
  */
-export function securedApp(env: Record<string, string> = {}, options: { store?: Store } = {}) {
+export function securedApp(env: Record<string, string> = {}, options: { store?: Store; beforeGrade?: () => Promise<void> } = {}) {
   const config = loadConfig(env);
   const judge = createEmbeddedJudge();
   const inner = createGrader({ bank, judge });
   const calls = { grades: 0 };
-  const grade: GradeFn = (request, opts) => {
+  const grade: GradeFn = async (request, opts) => {
     calls.grades += 1;
+    await options.beforeGrade?.();
     return inner(request, opts);
   };
   const store = options.store ?? createStore({ path: ':memory:' });
