@@ -43,7 +43,7 @@ export function createTurnGrader(deps: TurnGraderDeps) {
    * the answer, which saves one durable write per answer.
    */
   async function gradeTurn(turn: TurnRecord, options: { runCounted?: boolean; inputFlags?: string[] } = {}): Promise<TurnRecord> {
-    if (inFlight.has(turn.id)) throw new ConflictError(`turn ${turn.id} is being graded right now`);
+    if (inFlight.has(turn.id)) throw new ConflictError(`id: turn ${turn.id} is being graded right now`);
     inFlight.add(turn.id);
     try {
       if (!options.runCounted) store.turns.markGrading(turn.id, now().toISOString());

@@ -86,13 +86,13 @@ export function createSessionService(deps: SessionServiceDeps) {
       // session is read inside the write transaction, so two servers on one database cannot take the same step.
       const turn = store.transaction(() => {
         const before = mustSession(sessionId);
-        if (before.status === 'finished') throw new ConflictError(`session ${sessionId} is finished; start a new one`);
+        if (before.status === 'finished') throw new ConflictError(`id: session ${sessionId} is finished; start a new one`);
         if (request.retry && before.cursor === 0) throw new ConflictError('retry: nothing has been answered yet');
         const steps = stepsOf(before.plan);
         const step = request.retry ? before.cursor - 1 : before.cursor;
         const questionId = steps[step];
         const gradable = questionId === undefined ? undefined : bank.gradable(questionId);
-        if (!gradable) throw new ConflictError(`question ${questionId ?? `#${step}`} is no longer in the bank`);
+        if (!gradable) throw new ConflictError(`id: question ${questionId ?? `#${step}`} of this session is no longer in the bank`);
         const at = now().toISOString();
         const previous = request.retry ? store.turns.latestForStep(sessionId, step) : undefined;
         const inserted = store.turns.insertPending({
@@ -125,8 +125,8 @@ export function createSessionService(deps: SessionServiceDeps) {
     async regrade(turnId: string): Promise<{ turn: TurnView; session: SessionView; summary: SessionSummary | null }> {
       const turn = store.turns.get(turnId);
       if (!turn) throw new NotFoundError(`id: no turn "${turnId}"`);
-      if (turn.status === 'graded') throw new ConflictError(`turn ${turnId} is already graded`);
-      if (!bank.gradable(turn.questionId)) throw new ConflictError(`question ${turn.questionId} is no longer in the bank`);
+      if (turn.status === 'graded') throw new ConflictError(`id: turn ${turnId} is already graded`);
+      if (!bank.gradable(turn.questionId)) throw new ConflictError(`id: question ${turn.questionId} of this turn is no longer in the bank`);
       const graded = await grader.gradeTurn(turn);
       const session = mustSession(graded.sessionId);
       return { turn: turnView(bank, session, graded), session: sessionView(bank, session), summary: summaryIfFinished(session) };
