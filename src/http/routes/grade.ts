@@ -55,7 +55,6 @@ export const gradeSpecs: RouteSpec[] = [
       200: { description: 'The grade', schema: Grade },
       ...commonErrors,
       404: { description: 'No such question in the bank', schema: ErrorBody },
-      415: { description: 'The body is not sent as `application/json`', schema: ErrorBody },
       422: { description: 'The LLM judge refused to grade this answer; the unscored grade is in the body', schema: UnscoredBody },
       502: { description: 'The LLM judge gave no usable verdict (after one repair) or rejected the request', schema: UnscoredBody },
       503: {

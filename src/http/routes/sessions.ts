@@ -70,7 +70,6 @@ export const sessionSpecs: RouteSpec[] = [
       ...commonErrors,
       404: notFound,
       409: { description: 'The session is finished, or there is nothing to retry', schema: ErrorBody },
-      415: { description: 'The body is not sent as `application/json`', schema: ErrorBody },
       503: {
         description: 'The database is locked by another process (`database_busy`); when the answer was already stored, `turnId` says which turn to regrade',
         schema: ErrorBody.extend({ turnId: z.string().optional() }),
