@@ -68,8 +68,11 @@ export const Env = z.object({
   AUTH_FAILURES_PER_MIN: withDefault(z.coerce.number().int().positive(), 10),
   /** IPv6 clients are rate limited per network of this prefix length (one end site is usually a /64). */
   RATE_LIMIT_IPV6_PREFIX: withDefault(z.coerce.number().int().min(32).max(128), 64),
-  /** Longest a database statement waits for a lock another process holds, in ms; then 503 with Retry-After. */
-  DB_BUSY_TIMEOUT_MS: withDefault(z.coerce.number().int().min(0).max(5000), 20),
+  /**
+   * Longest a database statement waits, blocking the server, for a lock another process holds (ms). Default 0:
+   * writes retry with awaited pauses instead, then answer 503 with Retry-After.
+   */
+  DB_BUSY_TIMEOUT_MS: withDefault(z.coerce.number().int().min(0).max(5000), 0),
   /** Judge prompt version that serves (variant A): `default` (the files in prompts/) or a folder of prompts/judge/. */
   JUDGE_PROMPT: withDefault(z.string().regex(PROMPT_NAME_PATTERN, 'must be a prompt version name (a-z, 0-9, -)'), 'default'),
   /** Candidate prompt version (variant B) for an A/B test or shadow mode; unset runs no experiment. */

@@ -98,7 +98,7 @@ describe('a database locked by another process', () => {
 
   const start = async () => ((await (await fetch(`${base}/api/sessions`, json({ count: 2 }))).json()) as { session: { id: string } }).session.id;
 
-  it('answers 503 with Retry-After at once, stores nothing, and keeps /healthz fast', async () => {
+  it('answers 503 with Retry-After within half a second, stores nothing, and keeps /healthz fast', async () => {
     const session = await start();
     // Warm up, and the same figure unlocked for comparison: the machine is shared, so absolute times vary.
     const unlocked: number[] = [];
@@ -128,6 +128,17 @@ describe('a database locked by another process', () => {
     expect(worst).toBeLessThan(1000);
     expect(Math.max(...done.map((d) => d.ms))).toBeLessThan(1000);
     expect((await fetch(`${base}/api/sessions/${session}/answers`, json({ answer: 'Drift is a change in the inputs.' }))).status).toBe(200);
+  });
+
+  it('waits out a brief lock without blocking: the answer is stored and graded', async () => {
+    const session = await start();
+    holder = await holdLock(path);
+    const answering = fetch(`${base}/api/sessions/${session}/answers`, json({ answer: 'Drift is a change in the inputs.' }));
+    const health = timed(() => fetch(`${base}/healthz`));
+    setTimeout(() => void holder?.release(), 100);
+    expect((await answering).status).toBe(200);
+    expect((await health).res.status).toBe(200);
+    expect(store.turns.bySession(session)[0]?.status).toBe('graded');
   });
 
   it('keeps an accepted answer and its grade when the lock is taken during grading and soon released', async () => {

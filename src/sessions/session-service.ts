@@ -3,6 +3,7 @@ import type { BankIndex } from '../bank/bank-index.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { GradeFn } from '../grading/grade.js';
 import type { SessionRecord } from '../store/sessions-repo.js';
+import { ACCEPT_RETRY_DELAYS_MS, retryWhileBusy } from '../store/busy-retry.js';
 import type { Store } from '../store/store.js';
 import { createTurnGrader } from './grade-turn.js';
 import { pickQuestions, type RandomSource, stepsOf } from './plan.js';
@@ -84,7 +85,7 @@ export function createSessionService(deps: SessionServiceDeps) {
     async answer(sessionId: string, request: AnswerRequest, options: { inputFlags?: string[] } = {}): Promise<AnswerResult> {
       // Committed before grading starts: from here on the answer survives a judge failure or a crash. The
       // session is read inside the write transaction, so two servers on one database cannot take the same step.
-      const turn = store.transaction(() => {
+      const accept = () => store.transaction(() => {
         const before = mustSession(sessionId);
         if (before.status === 'finished') throw new ConflictError(`id: session ${sessionId} is finished; start a new one`);
         if (request.retry && before.cursor === 0) throw new ConflictError('retry: nothing has been answered yet');
@@ -114,6 +115,8 @@ export function createSessionService(deps: SessionServiceDeps) {
         store.turns.markGrading(inserted.id, at);
         return inserted;
       });
+      // A lock another process holds briefly is waited out, awaited; a longer one is a 503 and nothing is stored.
+      const turn = await retryWhileBusy(accept, ACCEPT_RETRY_DELAYS_MS);
 
       const graded = await grader.gradeTurn(turn, { runCounted: true, ...(options.inputFlags ? { inputFlags: options.inputFlags } : {}) });
       const after = mustSession(sessionId);

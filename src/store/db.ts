@@ -11,9 +11,11 @@ export type Db = Database.Database;
 
 /**
  * Longest a statement waits for a lock another process holds, while serving. better-sqlite3 waits
- * synchronously, so this is also how long one locked write can stall every other request.
+ * synchronously, so this is also how long one locked write stalls every other request: by default it
+ * does not wait at all, and the writes that should outlast a brief lock retry with awaited pauses
+ * (`retryWhileBusy`) instead.
  */
-export const DEFAULT_BUSY_TIMEOUT_MS = 20;
+export const DEFAULT_BUSY_TIMEOUT_MS = 0;
 /** The wait at start-up, when nothing is being served yet and a brief lock (a backup) should not stop the start. */
 export const STARTUP_BUSY_TIMEOUT_MS = 2000;
 

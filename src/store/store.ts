@@ -10,7 +10,7 @@ import { createTurnsRepo, type TurnsRepo } from './turns-repo.js';
 export interface StoreOptions {
   /** File path of the SQLite database, or `:memory:`. */
   path: string;
-  /** How long a statement waits for another process's lock while serving. Default 20 ms. */
+  /** How long a statement waits for another process's lock while serving. Default 0: no synchronous wait. */
   busyTimeoutMs?: number;
 }
 

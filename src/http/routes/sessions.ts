@@ -5,6 +5,7 @@ import type { SessionService } from '../../sessions/session-service.js';
 import { AnswerResultSchema, StartedSessionSchema, TranscriptSchema } from '../../sessions/view-schemas.js';
 import type { RouteSpec } from '../openapi/route-spec.js';
 import { commonErrors, ErrorBody } from '../schemas.js';
+import { ACCEPT_RETRY_DELAYS_MS, retryWhileBusy } from '../../store/busy-retry.js';
 import { jsonOnly } from '../middleware/json-only.js';
 import { parseWith, untrustedJsonBody } from '../validate.js';
 import { assertAnswerLength, inputFlagsOf } from './grade.js';
@@ -19,7 +20,8 @@ export function sessionRoutes(sessions: SessionService) {
     // An empty body means "no filters": a plain `curl -X POST` starts a default session.
     .post('/', jsonOnly({ allowEmpty: true }), async (c) => {
       const { value } = await untrustedJsonBody(c, {});
-      return c.json(sessions.start(parseWith(StartSessionRequest, value)), 201);
+      const request = parseWith(StartSessionRequest, value);
+      return c.json(await retryWhileBusy(() => sessions.start(request), ACCEPT_RETRY_DELAYS_MS), 201);
     })
     .get('/:id', (c) => c.json(sessions.get(c.req.param('id'))))
     .post('/:id/answers', jsonOnly(), async (c) => {
