@@ -67,7 +67,7 @@ export function createApp(deps: AppDeps) {
     bodyLimit({
       maxSize: maxBody,
       onError: (c) =>
-        c.json({ error: { code: 'payload_too_large', message: 'body: is too large', issues: [{ field: 'body', reason: `is over ${maxBody} bytes` }] } }, 413),
+        c.json({ error: { code: 'payload_too_large', message: `body: is over ${maxBody} bytes`, issues: [{ field: 'body', reason: `is over ${maxBody} bytes` }] } }, 413),
     }),
   );
 
