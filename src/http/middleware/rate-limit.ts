@@ -22,7 +22,7 @@ export class TokenBuckets {
   take(key: string): number {
     const t = this.now();
     const b = this.buckets.get(key) ?? { tokens: this.perMinute, at: t };
-    b.tokens = Math.min(this.perMinute, b.tokens + (t - b.at) * this.ratePerMs);
+    b.tokens = this.level(b, t);
     b.at = t;
     if (!this.buckets.has(key)) {
       if (this.buckets.size >= this.maxClients) this.prune();
@@ -32,15 +32,22 @@ export class TokenBuckets {
       b.tokens -= 1;
       return 0;
     }
-    return Math.max(1, Math.ceil((1 - b.tokens) / this.ratePerMs / 1000));
+    return this.secondsToOne(b.tokens);
   }
 
   /** Seconds until `key` could take a token (0 when it can now), without taking one. */
   wait(key: string): number {
     const b = this.buckets.get(key);
-    if (!b) return 0;
-    const tokens = Math.min(this.perMinute, b.tokens + (this.now() - b.at) * this.ratePerMs);
-    return tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / this.ratePerMs / 1000));
+    const tokens = b ? this.level(b, this.now()) : this.perMinute;
+    return tokens >= 1 ? 0 : this.secondsToOne(tokens);
+  }
+
+  private level(b: { tokens: number; at: number }, t: number): number {
+    return Math.min(this.perMinute, b.tokens + (t - b.at) * this.ratePerMs);
+  }
+
+  private secondsToOne(tokens: number): number {
+    return Math.max(1, Math.ceil((1 - tokens) / this.ratePerMs / 1000));
   }
 
   get size(): number {

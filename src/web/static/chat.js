@@ -238,7 +238,8 @@ async function sendAnswer(event) {
     }
     setStatus('');
     ui.answerError.textContent = err.message;
-    if (err.status === 409 || err.status === 404) await reloadSession();
+    // A 503 with `turnId`: the answer was stored but its grade was not; the reloaded transcript shows it.
+    if (err.status === 409 || err.status === 404 || (err.status === 503 && err.body?.turnId)) await reloadSession();
     focusAnswer();
   } finally {
     setBusy(false);
