@@ -1,7 +1,8 @@
 import { main as embeddedJudge } from './embedded-judge.js';
 import { main as evalHarness } from './eval-harness.js';
+import { main as dbLock } from './db-lock.js';
 import { main as monitoring } from './monitoring.js';
 
 // Benchmarks run in sequence in one process, so each one's figures come from the same run and machine.
-const results = [await embeddedJudge(), await evalHarness(), await monitoring()];
+const results = [await embeddedJudge(), await evalHarness(), await monitoring(), await dbLock()];
 if (results.some((ok) => !ok)) process.exitCode = 1;

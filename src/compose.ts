@@ -98,7 +98,7 @@ export function composeServices(config: Config, options: ComposeOptions = {}): S
     judge,
     warn,
   });
-  const store = createStore({ path: config.DB_PATH ?? DEFAULT_DB_PATH });
+  const store = createStore({ path: config.DB_PATH ?? DEFAULT_DB_PATH, busyTimeoutMs: config.DB_BUSY_TIMEOUT_MS });
   // Every grade, served or candidate, passes the gate: the LLM queue limit and the count of grades in flight.
   const admission = llmLimiter ? createLlmAdmission({ limiter: llmLimiter, queueMax: config.LLM_QUEUE_MAX }) : null;
   const gate = createGradeGate({ admission });

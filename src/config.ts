@@ -53,6 +53,26 @@ export const Env = z.object({
   ),
   /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
   TRUST_PROXY: withDefault(z.stringbool(), false),
+  // Security and operations guards (README "Security and operations").
+  /**
+   * Host names served, comma-separated, any port; `*` serves every Host. Unset with a loopback HOST:
+   * localhost, 127.0.0.1 and [::1]. Unset with any other HOST is a start-up error (DNS rebinding).
+   */
+  ALLOWED_HOSTS: withDefault(
+    z.string().transform((s) => s.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
+    [],
+  ),
+  /** Bearer token that may read GET /metrics (as may any API key); with neither set, /metrics is open. */
+  METRICS_TOKEN: opt(z.string().regex(/^[\x21-\x7e]{16,}$/, 'must be at least 16 visible ASCII characters, no spaces')),
+  /** Failed authentications per minute one client address may make before it gets 429s. */
+  AUTH_FAILURES_PER_MIN: withDefault(z.coerce.number().int().positive(), 10),
+  /** IPv6 clients are rate limited per network of this prefix length (one end site is usually a /64). */
+  RATE_LIMIT_IPV6_PREFIX: withDefault(z.coerce.number().int().min(32).max(128), 64),
+  /**
+   * Longest a database statement waits, blocking the server, for a lock another process holds (ms). Default 0:
+   * writes retry with awaited pauses instead, then answer 503 with Retry-After.
+   */
+  DB_BUSY_TIMEOUT_MS: withDefault(z.coerce.number().int().min(0).max(5000), 0),
   /** Judge prompt version that serves (variant A): `default` (the files in prompts/) or a folder of prompts/judge/. */
   JUDGE_PROMPT: withDefault(z.string().regex(PROMPT_NAME_PATTERN, 'must be a prompt version name (a-z, 0-9, -)'), 'default'),
   /** Candidate prompt version (variant B) for an A/B test or shadow mode; unset runs no experiment. */

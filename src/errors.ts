@@ -128,3 +128,40 @@ export class OverloadedError extends CoachError {
     super(message);
   }
 }
+
+/** A body sent as something other than `application/json` to a route that reads JSON. */
+export class UnsupportedMediaTypeError extends CoachError {
+  override readonly status = 415;
+  override readonly code = 'unsupported_media_type';
+}
+
+/** A request from a page of another site, which this server does not serve. */
+export class CrossSiteRequestError extends CoachError {
+  override readonly status = 403;
+  override readonly code = 'cross_site_request';
+}
+
+/** A `Host` this server is not configured to answer for (DNS rebinding, or a misrouted request). */
+export class MisdirectedRequestError extends CoachError {
+  override readonly status = 421;
+  override readonly code = 'misdirected_request';
+}
+
+/**
+ * The database is locked by another process (a backup, a second server) for longer than the short busy
+ * wait. Nothing was written by the refused step; `retryAfterSeconds` says when to try again.
+ */
+export class DatabaseBusyError extends CoachError {
+  override readonly status = 503;
+  override readonly code = 'database_busy';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: CoachErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The database cannot be used at start-up (not a database, read-only, locked). `main.ts` exits with 2. */
+export class DatabaseUnusableError extends ConfigError {}

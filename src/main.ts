@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import { composeServices } from './compose.js';
 import { loadConfig } from './config.js';
-import { CoachError } from './errors.js';
+import { CoachError, DatabaseUnusableError } from './errors.js';
 import { describeExperiment } from './experiments/experiment-config.js';
 import { createApp } from './http/app.js';
 import { createShutdown } from './server/lifecycle.js';
@@ -76,5 +76,6 @@ try {
   start();
 } catch (err) {
   console.error(err instanceof CoachError ? `cannot start: ${err.message}` : err);
-  process.exit(1);
+  // 2: the database named by DB_PATH cannot be used (not a database, read-only, locked); 1: anything else.
+  process.exit(err instanceof DatabaseUnusableError ? 2 : 1);
 }

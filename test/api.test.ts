@@ -47,7 +47,10 @@ describe('GET /api/questions', () => {
     expect((await errorOf(res)).issues?.[0]?.field).toBe('difficulty');
     const res2 = await app.request('/api/questions?colour=red');
     expect(res2.status).toBe(400);
-    expect((await errorOf(res2)).issues?.[0]?.reason).toContain('colour');
+    const issue = (await errorOf(res2)).issues?.[0];
+    expect(issue?.reason).toContain('colour');
+    // The unknown parameter is the field, not the body.
+    expect(issue?.field).toBe('colour');
   });
 });
 
@@ -117,7 +120,7 @@ describe('POST /api/grade', () => {
     ['a missing answer', { questionId: 'data-drift' }, 400, 'answer'],
     ['an empty answer', { questionId: 'data-drift', answer: '' }, 400, 'answer'],
     ['a whitespace-only answer', { questionId: 'data-drift', answer: ' \n\t ' }, 400, 'answer'],
-    ['an unknown field', { questionId: 'data-drift', answer: 'x y z', score: 5 }, 400, 'body'],
+    ['an unknown field', { questionId: 'data-drift', answer: 'x y z', score: 5 }, 400, 'score'],
     ['an ad-hoc request without reference', { question: 'What is X?', answer: 'X is Y.' }, 400, 'referenceAnswer'],
     ['a bad ad-hoc rubric', { question: 'What is X?', referenceAnswer: 'X is a thing that does Y.', rubric: { keyPoints: [] }, answer: 'X is Y.' }, 400, 'rubric.keyPoints'],
     ['an answer over 8,000 characters', { questionId: 'data-drift', answer: 'a'.repeat(8001) }, 413, 'answer'],

@@ -21,6 +21,8 @@ function appWith(overrides: Partial<SecurityDeps> = {}, clock = { t: 0 }) {
     reads: new TokenBuckets(100, now),
     clientAddress: (c) => c.req.header('x-test-client') ?? 'a',
     corsOrigins: [],
+    // Generous here: the throttling of failed authentications has its own tests.
+    authFailures: new TokenBuckets(1000, now),
     ...overrides,
   };
   const app = createApp({ bank, grade: createGrader({ bank, judge }), judge, security, store: createStore({ path: ':memory:' }) });

@@ -52,7 +52,7 @@ describe('POST /api/sessions', () => {
     ['a count as a string', { count: '3' }, 'count'],
     ['a count over the limit', { count: 21 }, 'count'],
     ['an empty topic', { topic: '  ' }, 'topic'],
-    ['an unknown field', { level: 'senior' }, 'body'],
+    ['an unknown field', { level: 'senior' }, 'level'],
     ['malformed JSON', '{"topic": ', 'body'],
     ['a JSON array', [], 'body'],
   ];
@@ -177,7 +177,7 @@ describe('session API errors', () => {
     ['a number', { answer: 42 }, 400, 'answer'],
     ['no answer', {}, 400, 'answer'],
     ['retry that is not a boolean', { answer: 'Drift.', retry: 'yes' }, 400, 'retry'],
-    ['an unknown field', { answer: 'Drift.', score: 5 }, 400, 'body'],
+    ['an unknown field', { answer: 'Drift.', score: 5 }, 400, 'score'],
     ['an answer over 8,000 characters', { answer: 'a'.repeat(8001) }, 413, 'answer'],
     ['malformed JSON', '{"answer": ', 400, 'body'],
     ['an empty body', '', 400, 'body'],

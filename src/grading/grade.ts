@@ -5,6 +5,7 @@ import type { GradeOptions, GradingTask, Judge } from '../judge/judge.js';
 import type { Calibrator } from './calibration.js';
 import { type Grade, type GradeRequest, MAX_ANSWER_CHARS } from './grade-schema.js';
 import { levelOf, roundScore } from './levels.js';
+import { codePointLength } from '../text/untrusted-input.js';
 
 export interface GraderDeps {
   bank: BankIndex;
@@ -26,6 +27,8 @@ export interface GradeContext {
 
 export interface GradeCallOptions extends GradeOptions {
   context?: GradeContext;
+  /** Flags about the input itself set before grading, e.g. invisible characters removed; added to the grade's `flags`. */
+  inputFlags?: string[];
 }
 
 export type GradeFn = (request: GradeRequest, options?: GradeCallOptions) => Promise<Grade>;
@@ -69,9 +72,9 @@ export function createGrader(deps: GraderDeps): GradeFn {
   const calibration = deps.calibration?.appliesTo(judge) ? deps.calibration : null;
 
   return async function grade(request, options) {
-    if (request.answer.length > MAX_ANSWER_CHARS) {
-      throw new PayloadTooLargeError('answer', MAX_ANSWER_CHARS, request.answer.length);
-    }
+    // Code points: the characters a candidate sees and the page counts, not UTF-16 units.
+    const length = codePointLength(request.answer);
+    if (length > MAX_ANSWER_CHARS) throw new PayloadTooLargeError('answer', MAX_ANSWER_CHARS, length);
     const task = resolveTask(request, deps.bank);
     const started = now();
     const v = await judge.evaluate(task, options);
@@ -91,7 +94,7 @@ export function createGrader(deps: GraderDeps): GradeFn {
       gaps: v.gaps,
       followUp: task.followUp,
       adaptiveFollowUp: v.adaptiveFollowUp,
-      flags: v.flags,
+      flags: [...v.flags, ...(options?.inputFlags ?? []).filter((f) => !v.flags.includes(f))],
       judge: {
         kind: judge.kind,
         model: judge.model,

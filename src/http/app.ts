@@ -56,16 +56,18 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const app = new Hono();
   const logError: ErrorLogger = deps.logError ?? ((err) => console.error(err));
+  const maxBody = deps.maxBodyBytes ?? 64 * 1024;
 
   // First, so rejected requests (401, 413, 429) are timed too.
   if (deps.metrics) app.use('*', deps.metrics.http);
-  app.use('*', securityHeaders());
+  app.use('*', securityHeaders({ trustProxy: deps.security?.trustProxy ?? false }));
   if (deps.security) installSecurity(app, deps.security);
   app.use(
     '*',
     bodyLimit({
-      maxSize: deps.maxBodyBytes ?? 64 * 1024,
-      onError: (c) => c.json({ error: { code: 'payload_too_large', message: 'request body is too large' } }, 413),
+      maxSize: maxBody,
+      onError: (c) =>
+        c.json({ error: { code: 'payload_too_large', message: `body: is over ${maxBody} bytes`, issues: [{ field: 'body', reason: `is over ${maxBody} bytes` }] } }, 413),
     }),
   );
 
@@ -106,7 +108,10 @@ export function createApp(deps: AppDeps) {
     docsRoutes(() => (document ??= buildOpenApiDocument(specs, API_INFO))),
   );
 
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) => {
+    const reason = `no route ${c.req.method} ${c.req.path.slice(0, 200)}`;
+    return c.json({ error: { code: 'not_found', message: `path: ${reason}`, issues: [{ field: 'path', reason }] } }, 404);
+  });
   app.onError(createOnError(logError));
   return app;
 }

@@ -2,7 +2,16 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
-import { CoachError, JudgeUnavailableError, OverloadedError, PayloadTooLargeError, RateLimitedError, ValidationError } from '../errors.js';
+import {
+  CoachError,
+  DatabaseBusyError,
+  JudgeUnavailableError,
+  OverloadedError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  ValidationError,
+} from '../errors.js';
+import { databaseBusy } from '../store/db.js';
 import type { ErrorBody as ErrorBodySchema } from './schemas.js';
 
 /** Every error response, typed by the same schema the OpenAPI document describes. */
@@ -16,19 +25,24 @@ export type ErrorLogger = (err: unknown, c?: Context) => void;
  * logged and answered with a generic 500, so no stack trace or internal detail reaches a client.
  */
 export function createOnError(log: ErrorLogger) {
-  return (err: Error, c: Context): Response => {
+  return (thrown: Error, c: Context): Response => {
+    // A lock held by another process is a retryable 503, wherever in the request it was met.
+    const err = databaseBusy(thrown) ? new DatabaseBusyError('the database is busy (locked by another process); retry shortly', 1, { cause: thrown }) : thrown;
     if (err instanceof CoachError) {
       const body: ErrorBody = { error: { code: err.code, message: err.message } };
       if (err instanceof ValidationError) body.error.issues = err.issues;
       if (err instanceof PayloadTooLargeError) body.error.issues = [{ field: err.field, reason: err.message }];
+      // Client errors say `<field>: <reason>`; the field is given apart too, so a client need not parse it.
+      const named = err.status < 500 && !body.error.issues ? /^([A-Za-z][\w.-]*): (.+)$/s.exec(err.message) : null;
+      if (named?.[1] && named[2]) body.error.issues = [{ field: named[1], reason: named[2] }];
       if (
-        (err instanceof JudgeUnavailableError || err instanceof RateLimitedError || err instanceof OverloadedError) &&
+        (err instanceof JudgeUnavailableError || err instanceof RateLimitedError || err instanceof OverloadedError || err instanceof DatabaseBusyError) &&
         err.retryAfterSeconds !== undefined
       ) {
         c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
       }
       // A full queue is the server working as designed under load, not a fault to log for every refusal.
-      if (err.status >= 500 && !(err instanceof OverloadedError)) log(err, c);
+      if (err.status >= 500 && !(err instanceof OverloadedError) && !(err instanceof DatabaseBusyError)) log(err, c);
       // `error` first and never overwritten by the extra fields.
       return c.json({ ...body, ...err.extra, error: body.error }, err.status as ContentfulStatusCode);
     }

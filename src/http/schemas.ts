@@ -50,5 +50,8 @@ export const commonErrors = {
   400: { description: 'Invalid request: each issue names the field and the reason', schema: ErrorBody },
   401: { description: 'API keys are configured and none (or a wrong one) was sent', schema: ErrorBody, headers: ['WWW-Authenticate'] },
   413: { description: 'Body over the size limit, or an answer over 8,000 characters', schema: ErrorBody },
-  429: { description: 'Rate limit reached for this client', schema: ErrorBody, headers: ['Retry-After'] },
+  403: { description: 'Sent by a page of another site (`Origin` or `Sec-Fetch-Site`) that is not in CORS_ORIGINS', schema: ErrorBody },
+  415: { description: 'The body is not sent as `application/json`', schema: ErrorBody },
+  421: { description: 'The `Host` is not one this server is configured to serve (ALLOWED_HOSTS)', schema: ErrorBody },
+  429: { description: 'Rate limit reached for this client, or too many failed authentications from its address', schema: ErrorBody, headers: ['Retry-After'] },
 } satisfies Record<number, ResponseSpec>;

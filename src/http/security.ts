@@ -1,11 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
+import { ConfigError } from '../errors.js';
+import { addressBucket } from './middleware/address-bucket.js';
 import { apiKeyAuth } from './middleware/api-keys.js';
 import { clientAddress } from './middleware/client-address.js';
 import { createPageTokens, type PageTokens } from './middleware/page-token.js';
 import { rateLimit, TokenBuckets } from './middleware/rate-limit.js';
+import { crossSiteGuard, type HostAllowList, hostGuard, isLoopbackBind, LOOPBACK_HOSTS } from './middleware/request-origin.js';
 
 export interface SecurityDeps {
   /** Bearer keys for the API; empty means the API is open. */
@@ -14,27 +16,37 @@ export interface SecurityDeps {
   pageTokens: PageTokens;
   grading: TokenBuckets;
   reads: TokenBuckets;
+  /** The client's address as seen (socket peer, or the proxy's X-Forwarded-For entry). */
   clientAddress: (c: Context) => string;
   /** Origins allowed to call the API from a browser; empty means same-origin only. */
   corsOrigins: readonly string[];
+  /** Host names served (421 for others). Default `*`: every Host, as for an app built in a test. */
+  allowedHosts?: HostAllowList;
+  /** Failed authentications per address; default 10 a minute. */
+  authFailures?: TokenBuckets;
+  /** IPv6 clients share a bucket per network of this many bits. Default 64. */
+  ipv6Prefix?: number;
+  /** Trust X-Forwarded-Proto (behind your own proxy) when deciding whether a request came over HTTPS. */
+  trustProxy?: boolean;
+  /** Bearer token for GET /metrics besides the API keys. */
+  metricsToken?: string;
 }
 
-/** Rate limits count per API key when one is sent (hashed: keys are not kept in memory maps), else per address. */
-function clientKey(deps: SecurityDeps) {
-  return (c: Context): string => {
-    const auth = c.req.header('authorization');
-    const token = auth && /^Bearer\s+(\S+)/i.exec(auth)?.[1];
-    if (token && !token.startsWith('page.')) return `key:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
-    return `ip:${deps.clientAddress(c)}`;
-  };
+/**
+ * The rate-limit identity of a request: the verified API key (set by `apiKeyAuth`), else the client's
+ * address bucket. A bearer token that was not verified (none are when `API_KEYS` is unset) counts for nothing.
+ */
+export function clientKey(deps: Pick<SecurityDeps, 'clientAddress' | 'ipv6Prefix'>) {
+  return (c: Context): string => c.get('caller') ?? `ip:${addressBucket(deps.clientAddress(c), deps.ipv6Prefix)}`;
 }
 
 /**
  * Security headers on every response, errors included: a CSP that allows scripts only from this origin or
- * by a per-response nonce, and styles, images and connections only from this origin.
+ * by a per-response nonce, and styles, images and connections only from this origin. HSTS only on a
+ * response to an HTTPS request: over plain HTTP a browser ignores it, and it says what is not so.
  */
-export function securityHeaders(): MiddlewareHandler {
-  return secureHeaders({
+export function securityHeaders(options: { trustProxy?: boolean } = {}): MiddlewareHandler {
+  const headers = secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'", NONCE],
@@ -48,14 +60,29 @@ export function securityHeaders(): MiddlewareHandler {
       frameAncestors: ["'none'"],
     },
     crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: false,
   });
+  return async (c, next) => {
+    await headers(c, async () => {
+      await next();
+      if (cameOverHttps(c, options.trustProxy ?? false)) c.header('Strict-Transport-Security', 'max-age=15552000; includeSubDomains');
+    });
+  };
+}
+
+/** HTTPS to this server, or to the proxy in front of it when that proxy is trusted. */
+function cameOverHttps(c: Context, trustProxy: boolean): boolean {
+  if (new URL(c.req.url).protocol === 'https:') return true;
+  return trustProxy && c.req.header('x-forwarded-proto')?.split(',').at(-1)?.trim().toLowerCase() === 'https';
 }
 
 /**
- * CORS, API keys and rate limits, in the order that matters: CORS before auth so preflights pass, auth
- * before limits so an unauthenticated flood cannot spend a real client's bucket.
+ * Host allow-list, CORS, the cross-site guard, API keys and rate limits, in the order that matters: the
+ * Host first (a rebound name gets nothing), CORS before auth so preflights pass, auth before limits so an
+ * unauthenticated flood cannot spend a real client's bucket (its failures have their own bucket).
  */
 export function installSecurity(app: Hono, deps: SecurityDeps): void {
+  app.use('*', hostGuard(deps.allowedHosts ?? '*'));
   if (deps.corsOrigins.length > 0) {
     app.use(
       '/api/*',
@@ -68,16 +95,37 @@ export function installSecurity(app: Hono, deps: SecurityDeps): void {
       }),
     );
   }
-  app.use('/api/*', apiKeyAuth({ keys: deps.apiKeys, pageTokens: deps.pageTokens }));
+  app.use('/api/*', crossSiteGuard(deps.corsOrigins));
+  const address = (c: Context) => addressBucket(deps.clientAddress(c), deps.ipv6Prefix);
+  const failures = { buckets: deps.authFailures ?? new TokenBuckets(10), address };
+  app.use('/api/*', apiKeyAuth({ keys: deps.apiKeys, pageTokens: deps.pageTokens, failures }));
   app.use('/api/*', rateLimit({ grading: deps.grading, reads: deps.reads, clientKey: clientKey(deps) }));
+  // Metrics: any API key or the metrics token; open only when neither is configured.
+  const metricsKeys = [...deps.apiKeys, ...(deps.metricsToken ? [deps.metricsToken] : [])];
+  app.use('/metrics', apiKeyAuth({ keys: metricsKeys, pageAllowed: () => false, failures }));
 }
 
 export interface SecurityConfig {
+  HOST: string;
   API_KEYS: string[];
   RATE_LIMIT_PER_MIN: number;
   RATE_LIMIT_READS_PER_MIN: number;
   CORS_ORIGINS: string[];
   TRUST_PROXY: boolean;
+  ALLOWED_HOSTS: string[];
+  METRICS_TOKEN?: string | undefined;
+  AUTH_FAILURES_PER_MIN: number;
+  RATE_LIMIT_IPV6_PREFIX: number;
+}
+
+/** The Host allow-list a configuration gives; a non-loopback bind without `ALLOWED_HOSTS` is refused. */
+export function allowedHostsFor(config: Pick<SecurityConfig, 'HOST' | 'ALLOWED_HOSTS'>): HostAllowList {
+  if (config.ALLOWED_HOSTS.includes('*')) return '*';
+  if (config.ALLOWED_HOSTS.length > 0) return new Set(config.ALLOWED_HOSTS.map((h) => h.replace(/\.$/, '')));
+  if (isLoopbackBind(config.HOST)) return LOOPBACK_HOSTS;
+  throw new ConfigError(
+    `ALLOWED_HOSTS must be set when HOST (${config.HOST}) is not a loopback address: list the host names clients use, e.g. ALLOWED_HOSTS=coach.example.com, or * to serve any`,
+  );
 }
 
 /** Security dependencies from the parsed configuration. */
@@ -89,5 +137,10 @@ export function securityFromConfig(config: SecurityConfig): SecurityDeps {
     reads: new TokenBuckets(config.RATE_LIMIT_READS_PER_MIN),
     clientAddress: clientAddress(config.TRUST_PROXY),
     corsOrigins: config.CORS_ORIGINS,
+    allowedHosts: allowedHostsFor(config),
+    authFailures: new TokenBuckets(config.AUTH_FAILURES_PER_MIN),
+    ipv6Prefix: config.RATE_LIMIT_IPV6_PREFIX,
+    trustProxy: config.TRUST_PROXY,
+    ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
   };
 }

@@ -1,4 +1,7 @@
-import { CoachError, ConflictError, JudgeOutputError, JudgeUnavailableError, OverloadedError } from '../errors.js';
+import { CoachError, ConflictError, DatabaseBusyError, JudgeOutputError, JudgeUnavailableError, OverloadedError } from '../errors.js';
+import type { Grade } from '../grading/grade-schema.js';
+import { retryWhileBusy } from '../store/busy-retry.js';
+import { databaseBusy } from '../store/db.js';
 import type { GradeFn } from '../grading/grade.js';
 import type { Store } from '../store/store.js';
 import type { TurnFailure, TurnRecord } from '../store/turns-repo.js';
@@ -39,18 +42,20 @@ export function createTurnGrader(deps: TurnGraderDeps) {
    * Grade a stored turn. `runCounted`: the caller already marked this grading run in the commit that stored
    * the answer, which saves one durable write per answer.
    */
-  async function gradeTurn(turn: TurnRecord, options: { runCounted?: boolean } = {}): Promise<TurnRecord> {
-    if (inFlight.has(turn.id)) throw new ConflictError(`turn ${turn.id} is being graded right now`);
+  async function gradeTurn(turn: TurnRecord, options: { runCounted?: boolean; inputFlags?: string[] } = {}): Promise<TurnRecord> {
+    if (inFlight.has(turn.id)) throw new ConflictError(`id: turn ${turn.id} is being graded right now`);
     inFlight.add(turn.id);
     try {
       if (!options.runCounted) store.turns.markGrading(turn.id, now().toISOString());
       let failure: TurnFailure;
+      let graded: Grade | null = null;
       try {
         const variant = store.sessions.get(turn.sessionId)?.variant ?? null;
         const g = await grade(
           { questionId: turn.questionId, answer: turn.answer },
           {
             context: { source: 'session', sessionId: turn.sessionId, turnId: turn.id, variant },
+            ...(options.inputFlags?.length ? { inputFlags: options.inputFlags } : {}),
             onLlmCall: (call) => {
               // Losing an audit row must not lose the grade; it is logged instead.
               try {
@@ -61,13 +66,26 @@ export function createTurnGrader(deps: TurnGraderDeps) {
             },
           },
         );
-        if (g.score !== null && g.unscored === null) return store.turns.markGraded(turn.id, g, now().toISOString());
+        if (g.score !== null && g.unscored === null) graded = g;
         failure = g.unscored ?? { reason: 'judge-error', detail: 'the judge gave no score' };
       } catch (err) {
         if (!(err instanceof CoachError) || (err.status >= 500 && !(err instanceof OverloadedError))) logError(err);
         failure = failureOf(err);
       }
-      return store.turns.markFailed(turn.id, failure, now().toISOString());
+      // The grade is already paid for: a lock held by another process is waited out (without blocking the
+      // server) rather than losing it. Still locked, the turn stays pending and the client is told so.
+      try {
+        return await retryWhileBusy(() =>
+          graded ? store.turns.markGraded(turn.id, graded, now().toISOString()) : store.turns.markFailed(turn.id, failure, now().toISOString()),
+        );
+      } catch (err) {
+        if (!databaseBusy(err)) throw err;
+        throw new DatabaseBusyError(
+          `the answer is stored (turn ${turn.id}) but the database is locked by another process, so its grade could not be saved; grade it again with POST /api/turns/${turn.id}/regrade`,
+          1,
+          { cause: err, extra: { turnId: turn.id } },
+        );
+      }
     } finally {
       inFlight.delete(turn.id);
     }

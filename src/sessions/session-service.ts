@@ -3,6 +3,7 @@ import type { BankIndex } from '../bank/bank-index.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { GradeFn } from '../grading/grade.js';
 import type { SessionRecord } from '../store/sessions-repo.js';
+import { ACCEPT_RETRY_DELAYS_MS, retryWhileBusy } from '../store/busy-retry.js';
 import type { Store } from '../store/store.js';
 import { createTurnGrader } from './grade-turn.js';
 import { pickQuestions, type RandomSource, stepsOf } from './plan.js';
@@ -80,18 +81,19 @@ export function createSessionService(deps: SessionServiceDeps) {
       return { session: view, question: view.current };
     },
 
-    async answer(sessionId: string, request: AnswerRequest): Promise<AnswerResult> {
+    /** `inputFlags`: what was done to the answer's text before it came here; recorded on the grade. */
+    async answer(sessionId: string, request: AnswerRequest, options: { inputFlags?: string[] } = {}): Promise<AnswerResult> {
       // Committed before grading starts: from here on the answer survives a judge failure or a crash. The
       // session is read inside the write transaction, so two servers on one database cannot take the same step.
-      const turn = store.transaction(() => {
+      const accept = () => store.transaction(() => {
         const before = mustSession(sessionId);
-        if (before.status === 'finished') throw new ConflictError(`session ${sessionId} is finished; start a new one`);
+        if (before.status === 'finished') throw new ConflictError(`id: session ${sessionId} is finished; start a new one`);
         if (request.retry && before.cursor === 0) throw new ConflictError('retry: nothing has been answered yet');
         const steps = stepsOf(before.plan);
         const step = request.retry ? before.cursor - 1 : before.cursor;
         const questionId = steps[step];
         const gradable = questionId === undefined ? undefined : bank.gradable(questionId);
-        if (!gradable) throw new ConflictError(`question ${questionId ?? `#${step}`} is no longer in the bank`);
+        if (!gradable) throw new ConflictError(`id: question ${questionId ?? `#${step}`} of this session is no longer in the bank`);
         const at = now().toISOString();
         const previous = request.retry ? store.turns.latestForStep(sessionId, step) : undefined;
         const inserted = store.turns.insertPending({
@@ -113,8 +115,10 @@ export function createSessionService(deps: SessionServiceDeps) {
         store.turns.markGrading(inserted.id, at);
         return inserted;
       });
+      // A lock another process holds briefly is waited out, awaited; a longer one is a 503 and nothing is stored.
+      const turn = await retryWhileBusy(accept, ACCEPT_RETRY_DELAYS_MS);
 
-      const graded = await grader.gradeTurn(turn, { runCounted: true });
+      const graded = await grader.gradeTurn(turn, { runCounted: true, ...(options.inputFlags ? { inputFlags: options.inputFlags } : {}) });
       const after = mustSession(sessionId);
       const view = sessionView(bank, after);
       return { turn: turnView(bank, after, graded), next: view.current, session: view, summary: summaryIfFinished(after) };
@@ -124,8 +128,8 @@ export function createSessionService(deps: SessionServiceDeps) {
     async regrade(turnId: string): Promise<{ turn: TurnView; session: SessionView; summary: SessionSummary | null }> {
       const turn = store.turns.get(turnId);
       if (!turn) throw new NotFoundError(`id: no turn "${turnId}"`);
-      if (turn.status === 'graded') throw new ConflictError(`turn ${turnId} is already graded`);
-      if (!bank.gradable(turn.questionId)) throw new ConflictError(`question ${turn.questionId} is no longer in the bank`);
+      if (turn.status === 'graded') throw new ConflictError(`id: turn ${turnId} is already graded`);
+      if (!bank.gradable(turn.questionId)) throw new ConflictError(`id: question ${turn.questionId} of this turn is no longer in the bank`);
       const graded = await grader.gradeTurn(turn);
       const session = mustSession(graded.sessionId);
       return { turn: turnView(bank, session, graded), session: sessionView(bank, session), summary: summaryIfFinished(session) };

@@ -1,4 +1,5 @@
-import { type Db, openDatabase } from './db.js';
+import { ConfigError, DatabaseUnusableError } from '../errors.js';
+import { assertWritable, type Db, openDatabase, serving, unusable } from './db.js';
 import { createGradeEventsRepo, type GradeEventsRepo } from './grade-events-repo.js';
 import { createLlmCallsRepo, type LlmCallsRepo } from './llm-calls-repo.js';
 import { migrate } from './migrate.js';
@@ -9,6 +10,8 @@ import { createTurnsRepo, type TurnsRepo } from './turns-repo.js';
 export interface StoreOptions {
   /** File path of the SQLite database, or `:memory:`. */
   path: string;
+  /** How long a statement waits for another process's lock while serving. Default 0: no synchronous wait. */
+  busyTimeoutMs?: number;
 }
 
 /** The coach's persistent state: sessions, their turns and the audit log of LLM calls. */
@@ -27,7 +30,8 @@ export interface Store {
 }
 
 /**
- * Open the database at `path`, apply pending migrations and return the repositories. Synchronous: every
+ * Open the database at `path`, apply pending migrations, check that it takes writes, and return the
+ * repositories. Any problem with the file is a `DatabaseUnusableError` naming `DB_PATH`. Synchronous: every
  * write has committed to disk when the call that made it returns.
  *
  * @example
@@ -39,10 +43,13 @@ export function createStore(options: StoreOptions): Store {
   let appliedMigrations: number[];
   try {
     appliedMigrations = migrate(db, MIGRATIONS);
+    assertWritable(db);
   } catch (err) {
     db.close();
-    throw err;
+    // A newer schema is already said plainly; it gets the path. SQLite's own errors get the one-line message.
+    throw err instanceof ConfigError ? new DatabaseUnusableError(`DB_PATH ${options.path}: ${err.message}`, { cause: err }) : unusable(options.path, err);
   }
+  serving(db, options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs });
   return {
     db,
     sessions: createSessionsRepo(db),

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { RouteSpec } from '../http/openapi/route-spec.js';
 import type { BankIndex } from '../bank/bank-index.js';
 import type { Judge } from '../judge/judge.js';
+import { NotFoundError } from '../errors.js';
 import { ChatPage } from './page.js';
 
 const STATIC_DIR = new URL('./static/', import.meta.url);
@@ -36,7 +37,7 @@ export function webRoutes(deps: {
     .get('/', (c) => c.html(pageToken ? `<!doctype html>${String(ChatPage({ ...deps, apiToken: pageToken() }))}` : page))
     .get('/static/:name', (c) => {
       const asset = assets.get(c.req.param('name'));
-      if (!asset) return c.notFound();
+      if (!asset) throw new NotFoundError(`name: no file ${JSON.stringify(c.req.param('name').slice(0, 100))}`);
       // Revalidate every time: the files are tiny and a stale script after an upgrade is worse.
       return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'no-cache' });
     });

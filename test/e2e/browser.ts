@@ -64,7 +64,8 @@ export async function startApp(judge: Judge, dir: string, seed = 3): Promise<Run
   };
 }
 
-export async function launchBrowser(): Promise<{ context: BrowserContext; dir: string; close(): Promise<void> }> {
+/** `extraArgs`: more chromium flags, e.g. `--host-resolver-rules` to give test names to 127.0.0.1. */
+export async function launchBrowser(extraArgs: string[] = []): Promise<{ context: BrowserContext; dir: string; close(): Promise<void> }> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`no chromium at ${CHROMIUM_PATH}: install it with "apt-get update && apt-get install -y chromium" or set CHROMIUM_PATH`);
   }
@@ -73,7 +74,7 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; dir: s
   const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     viewport: { width: 1100, height: 900 },
   });
   return {

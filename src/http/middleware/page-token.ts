@@ -30,8 +30,11 @@ export function createPageTokens(options: PageTokenOptions = {}): PageTokens {
       return `page.${expires}.${sign(expires)}`;
     },
     verify(token) {
-      const [kind, expires, mac] = token.split('.');
-      if (kind !== 'page' || !expires || !mac || !/^\d+$/.test(expires)) return false;
+      // Exactly what `issue` writes: anything before, after or inside it (`<token>.extra`) is not a token.
+      const m = /^page\.(\d{1,16})\.([A-Za-z0-9_-]{43})$/.exec(token);
+      const expires = m?.[1];
+      const mac = m?.[2];
+      if (!expires || !mac) return false;
       if (Number(expires) < now()) return false;
       return matchesAny(mac, [sign(expires)]);
     },

@@ -22,7 +22,7 @@ export class TokenBuckets {
   take(key: string): number {
     const t = this.now();
     const b = this.buckets.get(key) ?? { tokens: this.perMinute, at: t };
-    b.tokens = Math.min(this.perMinute, b.tokens + (t - b.at) * this.ratePerMs);
+    b.tokens = this.level(b, t);
     b.at = t;
     if (!this.buckets.has(key)) {
       if (this.buckets.size >= this.maxClients) this.prune();
@@ -32,7 +32,22 @@ export class TokenBuckets {
       b.tokens -= 1;
       return 0;
     }
-    return Math.max(1, Math.ceil((1 - b.tokens) / this.ratePerMs / 1000));
+    return this.secondsToOne(b.tokens);
+  }
+
+  /** Seconds until `key` could take a token (0 when it can now), without taking one. */
+  wait(key: string): number {
+    const b = this.buckets.get(key);
+    const tokens = b ? this.level(b, this.now()) : this.perMinute;
+    return tokens >= 1 ? 0 : this.secondsToOne(tokens);
+  }
+
+  private level(b: { tokens: number; at: number }, t: number): number {
+    return Math.min(this.perMinute, b.tokens + (t - b.at) * this.ratePerMs);
+  }
+
+  private secondsToOne(tokens: number): number {
+    return Math.max(1, Math.ceil((1 - tokens) / this.ratePerMs / 1000));
   }
 
   get size(): number {
@@ -70,7 +85,7 @@ export function classifyRoute(method: string, path: string): RouteClass {
 export interface RateLimitOptions {
   grading: TokenBuckets;
   reads: TokenBuckets;
-  /** Who is asking: the API key when one is sent, else the client address. */
+  /** Who is asking: the verified API key, else the client address. */
   clientKey: (c: Context) => string;
   classify?: typeof classifyRoute;
 }

@@ -4,14 +4,16 @@ import { dirname, join } from 'node:path';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { RouteSpec } from '../openapi/route-spec.js';
+import { NotFoundError } from '../../errors.js';
 import { ErrorBody } from '../schemas.js';
 
 // Swagger UI's files ship inside the npm package, so the docs work offline with no CDN.
 const swaggerDir = () => dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-const ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-};
+// A Map, not an object: a name such as `__proto__` or `constructor` must be an unknown asset, not a property.
+const ASSETS = new Map<string, string>([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+]);
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -38,8 +40,8 @@ export function docsRoutes(document: () => unknown) {
     .get('/docs/init.js', (c) => c.body(INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' }))
     .get('/docs/assets/:file', async (c) => {
       const file = c.req.param('file');
-      const type = ASSETS[file];
-      if (!type) return c.json({ error: { code: 'not_found', message: `no asset ${file}` } }, 404);
+      const type = ASSETS.get(file);
+      if (!type) throw new NotFoundError(`file: no asset ${JSON.stringify(file.slice(0, 100))}`);
       return c.body(await readFile(join(swaggerDir(), file)), 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
     });
 }

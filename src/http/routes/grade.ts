@@ -7,26 +7,32 @@ import { z } from 'zod';
 import { Grade } from '../../grading/grade-schema.js';
 import type { RouteSpec } from '../openapi/route-spec.js';
 import { commonErrors, ErrorBody } from '../schemas.js';
-import { jsonBody, parseWith } from '../validate.js';
+import { INVISIBLE_REMOVED_FLAG, codePointLength } from '../../text/untrusted-input.js';
+import { jsonOnly } from '../middleware/json-only.js';
+import { parseWith, untrustedJsonBody } from '../validate.js';
 
-/** Refuse an over-long answer with 413 before spending any judge time on it. */
+/** Refuse an over-long answer with 413 before spending any judge time on it; the limit is in code points. */
 export function assertAnswerLength(body: unknown): void {
   if (typeof body === 'object' && body !== null && 'answer' in body) {
     const { answer } = body;
-    if (typeof answer === 'string' && answer.length > MAX_ANSWER_CHARS) {
-      throw new PayloadTooLargeError('answer', MAX_ANSWER_CHARS, answer.length);
-    }
+    const length = typeof answer === 'string' ? codePointLength(answer) : 0;
+    if (length > MAX_ANSWER_CHARS) throw new PayloadTooLargeError('answer', MAX_ANSWER_CHARS, length);
   }
 }
 
+/** The grade's input flags for a cleaned body: one flag when any of its text lost invisible characters. */
+export function inputFlagsOf(cleaned: readonly string[]): string[] {
+  return cleaned.length > 0 ? [INVISIBLE_REMOVED_FLAG] : [];
+}
+
 export function gradeRoutes(grade: GradeFn) {
-  return new Hono().post('/', async (c) => {
-    const body = await jsonBody(c);
+  return new Hono().post('/', jsonOnly(), async (c) => {
+    const { value: body, cleaned } = await untrustedJsonBody(c);
     assertAnswerLength(body);
     // Pick the request shape first, so errors name the fields of the shape the client meant.
     const isBank = typeof body === 'object' && body !== null && 'questionId' in body;
     const request = isBank ? parseWith(BankGradeRequest, body) : parseWith(AdHocGradeRequest, body);
-    const g = await grade(request, { signal: c.req.raw.signal });
+    const g = await grade(request, { signal: c.req.raw.signal, inputFlags: inputFlagsOf(cleaned) });
     if (g.unscored) throw unscoredGradeError(g);
     return c.json(g);
   });

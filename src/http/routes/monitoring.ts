@@ -6,7 +6,7 @@ import { DriftReportSchema } from '../../monitoring/drift-schemas.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { RouteSpec } from '../openapi/route-spec.js';
 import { commonErrors } from '../schemas.js';
-import { parseWith } from '../validate.js';
+import { validQuery } from '../validate.js';
 
 /** What the monitoring API reads: drift readings and the live A/B summary, both from the grade log. */
 export interface MonitoringDeps {
@@ -31,7 +31,7 @@ export function monitoringRoutes(deps: MonitoringDeps) {
   return new Hono()
     .get('/drift', (c) => c.json(deps.drift.report()))
     .get('/ab', (c) => {
-      const { since } = parseWith(AbQuery, c.req.query());
+      const { since } = validQuery(c, AbQuery);
       // Stored times are `toISOString()`; normalising keeps the text comparison in SQL exact.
       return c.json(deps.ab(since === undefined ? undefined : new Date(since).toISOString()));
     });

@@ -5,7 +5,7 @@ import { Difficulty, type Question, QuestionType } from '../../bank/schema.js';
 import { NotFoundError } from '../../errors.js';
 import type { RouteSpec } from '../openapi/route-spec.js';
 import { commonErrors, ErrorBody, QuestionDetail, QuestionList } from '../schemas.js';
-import { parseWith } from '../validate.js';
+import { validQuery } from '../validate.js';
 
 const ListQuery = z.strictObject({
   topic: z.string().min(1).optional(),
@@ -51,11 +51,11 @@ function revealed(q: Question) {
 export function questionRoutes(bank: BankIndex) {
   return new Hono()
     .get('/', (c) => {
-      const filter = parseWith(ListQuery, c.req.query());
+      const filter = validQuery(c, ListQuery);
       return c.json({ questions: bank.questions(filter).map(questionSummary), areas: bank.areas() });
     })
     .get('/:id', (c) => {
-      const { reveal } = parseWith(DetailQuery, c.req.query());
+      const { reveal } = validQuery(c, DetailQuery);
       const q = bank.question(c.req.param('id'));
       if (!q) throw new NotFoundError(`id: no question "${c.req.param('id')}" in the bank`);
       if (reveal === '1' || reveal === 'true') return c.json(revealed(q));

@@ -5,8 +5,10 @@ import type { SessionService } from '../../sessions/session-service.js';
 import { AnswerResultSchema, StartedSessionSchema, TranscriptSchema } from '../../sessions/view-schemas.js';
 import type { RouteSpec } from '../openapi/route-spec.js';
 import { commonErrors, ErrorBody } from '../schemas.js';
-import { jsonBody, parseWith } from '../validate.js';
-import { assertAnswerLength } from './grade.js';
+import { ACCEPT_RETRY_DELAYS_MS, retryWhileBusy } from '../../store/busy-retry.js';
+import { jsonOnly } from '../middleware/json-only.js';
+import { parseWith, untrustedJsonBody } from '../validate.js';
+import { assertAnswerLength, inputFlagsOf } from './grade.js';
 
 /**
  * `/api/sessions`: start a session, answer its questions, read its transcript and summary.
@@ -15,19 +17,19 @@ import { assertAnswerLength } from './grade.js';
  */
 export function sessionRoutes(sessions: SessionService) {
   return new Hono()
-    .post('/', async (c) => {
-      // An empty body means "no filters": a plain `curl -X POST` starts a default session. Hono caches the
-      // body text, so `jsonBody` can read it again.
-      const body = (await c.req.text()).trim() ? await jsonBody(c) : {};
-      return c.json(sessions.start(parseWith(StartSessionRequest, body)), 201);
+    // An empty body means "no filters": a plain `curl -X POST` starts a default session.
+    .post('/', jsonOnly({ allowEmpty: true }), async (c) => {
+      const { value } = await untrustedJsonBody(c, {});
+      const request = parseWith(StartSessionRequest, value);
+      return c.json(await retryWhileBusy(() => sessions.start(request), ACCEPT_RETRY_DELAYS_MS), 201);
     })
     .get('/:id', (c) => c.json(sessions.get(c.req.param('id'))))
-    .post('/:id/answers', async (c) => {
-      const body = await jsonBody(c);
+    .post('/:id/answers', jsonOnly(), async (c) => {
+      const { value: body, cleaned } = await untrustedJsonBody(c);
       assertAnswerLength(body);
       // The request's abort signal is deliberately not passed on: the answer is already stored, and a
       // grade finished after the client left is still there when it comes back.
-      return c.json(await sessions.answer(c.req.param('id'), parseWith(AnswerRequest, body)));
+      return c.json(await sessions.answer(c.req.param('id'), parseWith(AnswerRequest, body), { inputFlags: inputFlagsOf(cleaned) }));
     });
 }
 
@@ -70,6 +72,11 @@ export const sessionSpecs: RouteSpec[] = [
       ...commonErrors,
       404: notFound,
       409: { description: 'The session is finished, or there is nothing to retry', schema: ErrorBody },
+      503: {
+        description: 'The database is locked by another process (`database_busy`); when the answer was already stored, `turnId` says which turn to regrade',
+        schema: ErrorBody.extend({ turnId: z.string().optional() }),
+        headers: ['Retry-After'],
+      },
     },
   },
 ];

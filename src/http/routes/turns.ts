@@ -4,12 +4,14 @@ import { RegradeResultSchema, TurnViewSchema } from '../../sessions/view-schemas
 import type { RouteSpec } from '../openapi/route-spec.js';
 import { commonErrors, ErrorBody } from '../schemas.js';
 import type { SessionService } from '../../sessions/session-service.js';
+import { jsonOnly } from '../middleware/json-only.js';
 
 /** `/api/turns`: read one answered turn, or grade a pending or failed one again. */
 export function turnRoutes(sessions: SessionService) {
   return new Hono()
     .get('/:id', (c) => c.json(sessions.turn(c.req.param('id'))))
-    .post('/:id/regrade', async (c) => c.json(await sessions.regrade(c.req.param('id'))));
+    // No body is read; one that is sent must still be JSON, like every POST of the API.
+    .post('/:id/regrade', jsonOnly({ allowEmpty: true }), async (c) => c.json(await sessions.regrade(c.req.param('id'))));
 }
 
 const TurnId = z.object({ id: z.string() });
@@ -37,7 +39,9 @@ export const turnSpecs: RouteSpec[] = [
       200: { description: 'The turn, graded or failed again', schema: RegradeResultSchema },
       401: commonErrors[401],
       404: { description: 'No such turn', schema: ErrorBody },
+      403: commonErrors[403],
       409: { description: 'The turn is already graded, or being graded now', schema: ErrorBody },
+      415: commonErrors[415],
       429: commonErrors[429],
     },
   },

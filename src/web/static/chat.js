@@ -78,8 +78,18 @@ function renderRetryButton() {
   actions.insertBefore(button, actions.querySelector('.reference'));
 }
 
+// The server's INVISIBLE_CHARS_SOURCE (src/text/untrusted-input.ts): removed before grading, so not counted.
+const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]/gu;
+
+/** Characters as the server counts them: code points (an emoji is one), invisible ones left out. */
+function visibleLength(text) {
+  let n = 0;
+  for (const _ of text.replace(INVISIBLE, '')) n += 1;
+  return n;
+}
+
 function updateCounter() {
-  const n = ui.answer.value.length;
+  const n = visibleLength(ui.answer.value);
   ui.count.textContent = `${n.toLocaleString('en')} / ${MAX_CHARS.toLocaleString('en')}${n >= MAX_CHARS ? ' (limit reached)' : ''}`;
   ui.count.classList.toggle('near', n >= MAX_CHARS * 0.9);
 }
@@ -228,7 +238,8 @@ async function sendAnswer(event) {
     }
     setStatus('');
     ui.answerError.textContent = err.message;
-    if (err.status === 409 || err.status === 404) await reloadSession();
+    // A 503 with `turnId`: the answer was stored but its grade was not; the reloaded transcript shows it.
+    if (err.status === 409 || err.status === 404 || (err.status === 503 && err.body?.turnId)) await reloadSession();
     focusAnswer();
   } finally {
     setBusy(false);
