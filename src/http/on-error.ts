@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import { CoachError, JudgeUnavailableError, OverloadedError, PayloadTooLargeError, RateLimitedError, ValidationError } from '../errors.js';
+import { redactDeep, redactSecrets } from '../store/redact.js';
 import type { ErrorBody as ErrorBodySchema } from './schemas.js';
 
 /** Every error response, typed by the same schema the OpenAPI document describes. */
@@ -18,7 +19,8 @@ export type ErrorLogger = (err: unknown, c?: Context) => void;
 export function createOnError(log: ErrorLogger) {
   return (err: Error, c: Context): Response => {
     if (err instanceof CoachError) {
-      const body: ErrorBody = { error: { code: err.code, message: err.message } };
+      // Masked: a provider's error text (or a grade carrying it) may echo the configured key.
+      const body: ErrorBody = { error: { code: err.code, message: redactSecrets(err.message) } };
       if (err instanceof ValidationError) body.error.issues = err.issues;
       if (err instanceof PayloadTooLargeError) body.error.issues = [{ field: err.field, reason: err.message }];
       if (
@@ -30,7 +32,7 @@ export function createOnError(log: ErrorLogger) {
       // A full queue is the server working as designed under load, not a fault to log for every refusal.
       if (err.status >= 500 && !(err instanceof OverloadedError)) log(err, c);
       // `error` first and never overwritten by the extra fields.
-      return c.json({ ...body, ...err.extra, error: body.error }, err.status as ContentfulStatusCode);
+      return c.json({ ...body, ...(err.extra ? redactDeep(err.extra) : {}), error: body.error }, err.status as ContentfulStatusCode);
     }
     if (err instanceof HTTPException) {
       const status = err.status;

@@ -25,6 +25,11 @@ export interface LlmJudgeDeps {
   responseFormat?: 'auto' | ResponseFormatMode;
   /** Completion token limit of one judge call. Default 1500. */
   maxTokens?: number;
+  /**
+   * Deadline of one whole grade (both orders, repairs, the follow-up, and waiting for the limiter), in ms.
+   * Default: none. When it passes, calls still running are aborted and the grade is unscored (`timeout`).
+   */
+  gradeTimeoutMs?: number;
   /** Default 0: the same answer should get the same grade. */
   temperature?: number;
   /** Delimiter code of an answer in one order; injectable so tests can pin the prompt. */
@@ -52,13 +57,19 @@ export function createLlmJudge(deps: LlmJudgeDeps): Judge {
   const formats = createFormatSelector(deps.responseFormat ?? 'auto');
   const maxTokens = deps.maxTokens ?? 1500;
   const nonce = deps.nonce ?? answerNonce;
+  const contexts = new Map<string, number>();
 
   return {
     kind: 'llm',
     model,
     promptVersion: prompts.version,
     async evaluate(task, options): Promise<JudgeVerdict> {
+      const deadline = deps.gradeTimeoutMs ? AbortSignal.timeout(deps.gradeTimeoutMs) : undefined;
+      const signals = [options?.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
       const ctx: CallContext = {
+        deadline,
+        deadlineMs: deps.gradeTimeoutMs,
+        contexts,
         completer: deps.completer,
         limiter: deps.limiter,
         formats,
@@ -66,7 +77,7 @@ export function createLlmJudge(deps: LlmJudgeDeps): Judge {
         temperature: deps.temperature ?? 0,
         promptVersion: prompts.version,
         questionId: task.questionId,
-        signal: options?.signal,
+        signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
         onLlmCall: options?.onLlmCall,
         clock: deps.clock ?? (() => new Date()),
         now: deps.now ?? (() => performance.now()),
