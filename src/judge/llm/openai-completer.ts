@@ -70,21 +70,27 @@ export function createOpenAiCompleter(client: OpenAI, options: CompleterOptions 
   return {
     async complete(request, callOptions) {
       for (;;) {
-        const body = toRequestBody(request, params.of(request.model), options);
+        const sent = params.of(request.model);
+        const body = toRequestBody(request, sent, options);
         let response: Response;
         try {
           response = await client.chat.completions.create(body, callOptions?.signal ? { signal: callOptions.signal } : {}).asResponse();
         } catch (err) {
           const failure = toChatFailure(err);
           const refused = err instanceof OpenAI.BadRequestError || err instanceof OpenAI.UnprocessableEntityError ? refusedParam(providerErrorOf(err)) : null;
-          // One more attempt per newly learned parameter; a parameter refused again is a plain failure.
-          if (refused && params.learn(request.model, refused)) continue;
+          // One more attempt per newly learned parameter (learned here, or meanwhile by a concurrent call of
+          // the same model); a parameter refused again after it was dropped is a plain failure.
+          if (refused && (params.learn(request.model, refused) || !sameParams(sent, params.of(request.model)))) continue;
           throw failure;
         }
         return readCompletion(response, request);
       }
     },
   };
+}
+
+function sameParams(a: ModelParams, b: ModelParams): boolean {
+  return a.tokenField === b.tokenField && a.omit.size === b.omit.size && [...a.omit].every((p) => b.omit.has(p));
 }
 
 /** The reply of a 2xx: the answer text of the first choice, or a `ChatFailure` when there is none to read. */

@@ -140,9 +140,11 @@ function repairTokensFor(ctx: CallContext, first: ChatResponse, reason: 'truncat
     ctx.contexts?.set(ctx.model, window);
   }
   if (window === undefined || !usage) return wanted;
-  // The repair prompt is the first prompt, the quoted reply (about 3 characters a token, rounded up) and the
-  // short repair instructions.
-  const repairPrompt = usage.promptTokens + Math.ceil(quoted.length / 3) + 200;
+  // The repair prompt is the first prompt, the quoted reply (its share of the reply's completion tokens, or
+  // about 3 characters a token when the provider counted none) and the short repair instructions.
+  const rawLength = Math.max(1, first.content?.length ?? quoted.length);
+  const quotedTokens = usage.completionTokens > 0 ? Math.ceil((usage.completionTokens * Math.min(quoted.length, rawLength)) / rawLength) : Math.ceil(quoted.length / 3);
+  const repairPrompt = usage.promptTokens + quotedTokens + 200;
   const room = window - repairPrompt;
   if (room < 256) return null;
   return Math.min(wanted, room);
