@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { JudgeRun, KeyPointResult, Usage } from '../../grading/grade-schema.js';
 import { roundScore } from '../../grading/levels.js';
 import type { ChatCompleter, ResponseFormatMode } from '../chat.js';
@@ -77,7 +78,7 @@ export function createLlmJudge(deps: LlmJudgeDeps): Judge {
         temperature: deps.temperature ?? 0,
         promptVersion: prompts.version,
         questionId: task.questionId,
-        signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+        signal: gradeSignal(signals),
         onLlmCall: options?.onLlmCall,
         clock: deps.clock ?? (() => new Date()),
         now: deps.now ?? (() => performance.now()),
@@ -140,6 +141,19 @@ export function createLlmJudge(deps: LlmJudgeDeps): Judge {
       };
     },
   };
+}
+
+/**
+ * The one signal a grade's calls listen to: the caller's and the grade's deadline. Its own object, so the
+ * listeners of one grade's calls (the SDK adds one per HTTP attempt and never removes it) do not pile up on a
+ * signal the caller shares between many grades.
+ */
+function gradeSignal(signals: AbortSignal[]): AbortSignal | undefined {
+  if (signals.length === 0) return undefined;
+  const signal = AbortSignal.any(signals);
+  // Both orders, their retries, repairs and the follow-up: more than the default warning level of 10.
+  setMaxListeners(64, signal);
+  return signal;
 }
 
 /** One order's score: the judge's, less the evidence penalty; 1 when the judge saw a manipulation attempt. */
