@@ -48,7 +48,7 @@ describe('a provider that sends headers, then one byte every 50 ms', () => {
     }
     // Two attempts per order (LLM_MAX_RETRIES=1), two orders, two grades.
     expect(fake.requests).toHaveLength(8);
-    report('trickling reply (one byte every 50 ms), LLM_TIMEOUT_MS=300, LLM_MAX_RETRIES=1', fake, zero, `503 in ${Math.round(Math.max(a.ms, b.ms))} ms (bound ${bound} ms)`);
+    report('trickling reply (one byte every 50 ms), LLM_TIMEOUT_MS=300, LLM_MAX_RETRIES=1, two grades at once', fake, zero, `503 in ${Math.round(Math.max(a.ms, b.ms))} ms (bound ${bound} ms)`);
     // The slots are free again: an ordinary grade goes through.
     expect((await gradeOnce(c.app)).status).toBe(200);
   });
@@ -94,6 +94,7 @@ describe('a 5 MB reply', () => {
     expect(text.length).toBeLessThan(20_000);
     expect(JSON.parse(text).grade.unscored.reason).toBe('reply-too-large');
     expect(fake.requests).toHaveLength(2);
+    report('5 MB reply', fake, zero, '502 reply-too-large, no repair');
 
     const { session } = await startSession(c.app);
     const turn = await answer(c.app, session.id, { answer: ANSWER.answer });
@@ -105,7 +106,6 @@ describe('a 5 MB reply', () => {
       expect(row.error).toMatch(/^reply-too-large: /);
     }
     expect(dumpStore(c).length).toBeLessThan(200_000);
-    report('5 MB reply', fake, zero, '502 reply-too-large, no repair');
   });
 
   it('a large reply under the limit is kept and quoted only as bounded excerpts', async () => {
@@ -136,6 +136,7 @@ describe('a provider that echoes the key in its 401', () => {
     expect(res.status).toBe(502);
     expect(body).toContain('Incorrect API key provided: [redacted]');
     expect(body).not.toContain(key);
+    report('key-echoing 401', fake, zero, '502 judge_failed, key masked');
 
     const { session } = await startSession(c.app);
     const turn = await answer(c.app, session.id, { answer: ANSWER.answer });
@@ -149,7 +150,6 @@ describe('a provider that echoes the key in its 401', () => {
     expect(inspect(c.errors, { depth: 10 })).not.toContain(key);
     // The request did carry the key: masking is on the way out only.
     expect(fake.requests[0]?.headers.authorization).toBe(`Bearer ${key}`);
-    report('key-echoing 401', fake, zero, '502 judge_failed, key masked');
   });
 });
 
