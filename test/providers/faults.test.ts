@@ -40,7 +40,7 @@ describe('a provider that sends headers, then one byte every 50 ms', () => {
     const bound = gradeTimeoutMs(loadConfig({ LLM_TIMEOUT_MS: '300', LLM_MAX_RETRIES: '1' }));
     // Two such answers at once: before, they held every LLM slot for good.
     const trickling = { ...ANSWER, answer: `${ANSWER.answer} TRICKLE` };
-    const [a, b] = await Promise.all([gradeOnce(c.app, trickling), gradeOnce(c.app, trickling)]);
+    const [a, b] = await Promise.all([gradeOnce(c, trickling), gradeOnce(c, trickling)]);
     for (const g of [a, b]) {
       expect(g.status).toBe(503);
       expect(g.json.error?.code).toBe('judge_unavailable');
@@ -50,7 +50,7 @@ describe('a provider that sends headers, then one byte every 50 ms', () => {
     expect(fake.requests).toHaveLength(8);
     report('trickling reply (one byte every 50 ms), LLM_TIMEOUT_MS=300, LLM_MAX_RETRIES=1, two grades at once', fake, zero, `503 in ${Math.round(Math.max(a.ms, b.ms))} ms (bound ${bound} ms)`);
     // The slots are free again: an ordinary grade goes through.
-    expect((await gradeOnce(c.app)).status).toBe(200);
+    expect((await gradeOnce(c)).status).toBe(200);
   });
 
   it('refuses at start an LLM_TIMEOUT_MS the HTTP client cannot honour', () => {
@@ -70,7 +70,7 @@ describe('a caller that has gone', () => {
       return ok(r);
     });
     const c = start({ OPENAI_BASE_URL: `${fake.origin}/v1`, JUDGE_MODEL: 'm', LLM_CONCURRENCY: '2' });
-    const first = gradeOnce(c.app); // holds both LLM slots until released
+    const first = gradeOnce(c); // holds both LLM slots until released
     await new Promise((r) => setTimeout(r, 50));
     const left = new AbortController();
     const gone = Promise.resolve(c.app.request('/api/grade', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ANSWER), signal: left.signal }));
@@ -114,7 +114,7 @@ describe('a 5 MB reply', () => {
       return repair ? ok(r) : { json: completion(r.body, { content: `Thinking out loud. ${'blah '.repeat(100_000)}` }, { completionTokens: 100_004 }) };
     });
     const c = start({ OPENAI_BASE_URL: `${fake.origin}/v1`, JUDGE_MODEL: 'm' });
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     const repairs = fake.requests.filter((r) => r.body.messages.some((m) => m.role === 'assistant'));
     expect(repairs).toHaveLength(2);
@@ -168,7 +168,7 @@ describe('a slow local model on a one-slot server', () => {
   it('with LLM_CONCURRENCY=1 and a timeout above the reply time, grades are scored', async () => {
     fake = await startFakeProvider(oneSlot(450));
     const c = start({ OPENAI_BASE_URL: `${fake.origin}/v1`, JUDGE_MODEL: 'qwen2.5:7b', LLM_CONCURRENCY: '1', LLM_TIMEOUT_MS: '1200', LLM_MAX_RETRIES: '1' });
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     expect(fake.requests).toHaveLength(2);
     report('one-slot server, 450 ms a reply, LLM_CONCURRENCY=1, LLM_TIMEOUT_MS=1200', fake, zero, `200 scored in ${Math.round(g.ms)} ms`);
@@ -178,7 +178,7 @@ describe('a slow local model on a one-slot server', () => {
     fake = await startFakeProvider(oneSlot(700));
     const c = start({ OPENAI_BASE_URL: `${fake.origin}/v1`, JUDGE_MODEL: 'qwen2.5:7b', LLM_TIMEOUT_MS: '600', LLM_MAX_RETRIES: '1' });
     const bound = gradeTimeoutMs(loadConfig({ LLM_TIMEOUT_MS: '600', LLM_MAX_RETRIES: '1' }));
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(503);
     expect(g.ms).toBeLessThan(bound + 250);
     report('one-slot server, 700 ms a reply, LLM_TIMEOUT_MS=600', fake, zero, `503 in ${Math.round(g.ms)} ms (bound ${bound} ms)`);

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { composeServices, type Services } from '../../src/compose.js';
-import { loadConfig } from '../../src/config.js';
+import { gradeTimeoutMs, loadConfig } from '../../src/config.js';
 import { Grade } from '../../src/grading/grade-schema.js';
 import { createApp } from '../../src/http/app.js';
 import { postJson } from '../helpers/app.js';
@@ -17,9 +17,12 @@ export const ANSWER = {
 /** The coach as `main.ts` builds it, from environment variables only, with errors collected instead of logged. */
 export function coach(env: Record<string, string>) {
   const errors: unknown[] = [];
-  const services: Services = composeServices(loadConfig({ DB_PATH: ':memory:', JUDGE: 'llm', ...env }), { warn: () => undefined, processMetrics: false });
+  const config = loadConfig({ DB_PATH: ':memory:', JUDGE: 'llm', ...env });
+  const services: Services = composeServices(config, { warn: () => undefined, processMetrics: false });
   const app = createApp({ ...services, logError: (e) => errors.push(e) });
   return {
+    /** The longest a grade may take: LLM_TIMEOUT_MS x (retries + 1), the SDK's backoff, and 1 s. */
+    bound: gradeTimeoutMs(config),
     services,
     app,
     errors,
@@ -37,14 +40,18 @@ export interface GradeResult {
   ms: number;
 }
 
-/** POST /api/grade and time it. */
-export async function gradeOnce(app: ReturnType<typeof coach>['app'], body: unknown = ANSWER): Promise<GradeResult> {
+// Margin over the grade's deadline for the HTTP round trip and the app around the grade.
+const MARGIN_MS = 250;
+
+/** POST /api/grade and time it; a grade that outlasts its deadline fails the test whatever it returned. */
+export async function gradeOnce(c: Pick<ReturnType<typeof coach>, 'app' | 'bound'>, body: unknown = ANSWER): Promise<GradeResult> {
   const started = performance.now();
-  const res = await postJson(app, '/api/grade', body);
+  const res = await postJson(c.app, '/api/grade', body);
   const json = (await res.json()) as GradeResult['json'];
   const ms = performance.now() - started;
   const candidate = res.status === 200 ? json : json.grade;
   const parsed = Grade.safeParse(candidate);
+  if (ms > c.bound + MARGIN_MS) throw new Error(`the grade took ${Math.round(ms)} ms, over its bound of ${c.bound} + ${MARGIN_MS} ms`);
   return { status: res.status, json, grade: parsed.success ? parsed.data : null, ms };
 }
 

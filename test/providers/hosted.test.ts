@@ -38,12 +38,12 @@ describe('Groq', () => {
       return { json: completion(r.body, { content: verdictText(r.body) }, { extraUsage: { queue_time: 0.01 } }) };
     });
     const c = start({ OPENAI_API_KEY: 'gsk_test0123456789abcdef', OPENAI_BASE_URL: `${fake.origin}/openai/v1`, JUDGE_MODEL: 'llama-3.1-8b-instant' });
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     expect(fake.requests.map((r) => formatOf(r.body))).toEqual(['json_schema', 'json_schema', 'json_object', 'json_object', 'json_object']);
     report('Groq, model without json_schema, first grade', fake, zero, `${g.status} scored (one json_validate_failed retried)`);
     const before = mark(fake);
-    const again = await gradeOnce(c.app);
+    const again = await gradeOnce(c);
     expect(again.status).toBe(200);
     expect(fake.requests.slice(before.calls).map((r) => formatOf(r.body))).toEqual(['json_object', 'json_object']);
     report('Groq, model without json_schema, later grades', fake, before, `${again.status} scored`);
@@ -70,7 +70,7 @@ describe('OpenRouter', () => {
       LLM_EXTRA_BODY: '{"provider":{"order":["DeepInfra","Together"],"allow_fallbacks":true}}',
       LLM_MAX_RETRIES: '1',
     });
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     expect(fake.requests).toHaveLength(4);
     expect(fake.requests[0]?.headers['http-referer']).toBe('https://coach.example');
@@ -82,7 +82,7 @@ describe('OpenRouter', () => {
   it('when every answer is a 200 with { error }, the grade is a 503 with the provider\'s message', async () => {
     fake = await startFakeProvider(() => ({ json: { error: { code: 502, message: 'Provider returned error', metadata: { raw: 'upstream model overloaded' } } } }));
     const c = start({ OPENAI_API_KEY: 'sk-or-v1-0123456789abcdef', OPENAI_BASE_URL: `${fake.origin}/api/v1`, JUDGE_MODEL: 'x/y', LLM_MAX_RETRIES: '1' });
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(503);
     expect(g.json.error?.code).toBe('judge_unavailable');
     expect(g.json.error?.message).toContain('Provider returned error: upstream model overloaded');
@@ -100,7 +100,7 @@ describe('Mistral', () => {
       };
     });
     const c = start({ OPENAI_API_KEY: 'mistral-key-0123456789abcdef', OPENAI_BASE_URL: `${fake.origin}/v1`, JUDGE_MODEL: 'magistral-medium-latest' });
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     expect(g.grade?.runs?.[0]?.judgeScore).toBe(scoreOf(verdictText(fake.requests[0]!.body)));
     report('Mistral reasoning (magistral)', fake, zero, `${g.status} scored`);
@@ -113,7 +113,7 @@ describe('Mistral', () => {
       return { json: completion(r.body, { content: '{"reasoning": "The answer defines drift and then' }, { finish_reason: 'model_length', completionTokens: window - prompt }) };
     });
     const c = start({ OPENAI_API_KEY: 'mistral-key-0123456789abcdef', OPENAI_BASE_URL: `${fake.origin}/v1`, JUDGE_MODEL: 'open-mistral-7b' });
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(502);
     expect(g.json.error?.code).toBe('judge_invalid_output');
     expect(g.grade?.unscored).toMatchObject({ reason: 'truncated', detail: expect.stringContaining('context window leaves no room') });
@@ -135,17 +135,17 @@ describe('Gemini (OpenAI endpoint)', () => {
       return { json: completion(r.body, { content: verdictText(r.body) }, { model: 'gemini-2.0-flash' }) };
     });
     const c = start({ OPENAI_API_KEY: 'AIzaSyTest0123456789abcdef', OPENAI_BASE_URL: `${fake.origin}/v1beta/openai`, JUDGE_MODEL: 'gemini-2.0-flash' });
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     expect(fake.requests.map((r) => formatOf(r.body))).toEqual(['json_schema', 'json_schema', 'json_object', 'json_object']);
     expect(fake.requests[0]?.path).toBe('/v1beta/openai/chat/completions');
     report('Gemini, first grade', fake, zero, `${g.status} scored`);
     const before = mark(fake);
-    expect((await gradeOnce(c.app)).status).toBe(200);
+    expect((await gradeOnce(c)).status).toBe(200);
     report('Gemini, later grades', fake, before, '200 scored');
 
     const wrongKey = coach({ OPENAI_API_KEY: 'AIzaSyWrong', OPENAI_BASE_URL: `${fake.origin}/v1beta/openai`, JUDGE_MODEL: 'gemini-2.0-flash' });
-    const bad = await gradeOnce(wrongKey.app);
+    const bad = await gradeOnce(wrongKey);
     wrongKey.close();
     expect(bad.status).toBe(502);
     expect(bad.json.error?.message).toContain('API key not valid');
@@ -162,14 +162,14 @@ describe("Anthropic's OpenAI-compatible endpoint", () => {
       return { json: completion(r.body, { content: `Here is the grade:\n\n\`\`\`json\n${verdictText(r.body)}\n\`\`\`` }, { model: 'claude-sonnet-4-5' }) };
     });
     const c = start({ OPENAI_API_KEY: 'sk-ant-api03-test0123456789', OPENAI_BASE_URL: `${fake.origin}/v1`, JUDGE_MODEL: 'claude-sonnet-4-5' });
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     expect(fake.requests).toHaveLength(2);
     expect(g.grade?.runs?.[0]?.judgeScore).toBe(scoreOf(verdictText(fake.requests[0]!.body)));
     report("Anthropic's OpenAI-compatible endpoint", fake, zero, `${g.status} scored`);
 
     const wrong = coach({ OPENAI_API_KEY: 'sk-ant-wrong', OPENAI_BASE_URL: `${fake.origin}/v1`, JUDGE_MODEL: 'claude-sonnet-4-5' });
-    const bad = await gradeOnce(wrong.app);
+    const bad = await gradeOnce(wrong);
     wrong.close();
     expect(bad.status).toBe(502);
     expect(bad.json.error?.message).toContain('invalid x-api-key');
@@ -180,7 +180,7 @@ describe('FastAPI-based servers', () => {
   it('a { detail } error keeps its message', async () => {
     fake = await startFakeProvider(() => ({ status: 422, json: { detail: [{ loc: ['body', 'messages', 0, 'content'], msg: 'field required', type: 'value_error.missing' }] } }));
     const c = start({ OPENAI_BASE_URL: `${fake.origin}/v1`, JUDGE_MODEL: 'local' });
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(502);
     expect(g.json.error?.message).toContain('body.messages.0.content: field required');
     expect(fake.requests).toHaveLength(2);

@@ -30,7 +30,7 @@ describe('Ollama', () => {
       return { json: completion(r.body, { content }) };
     });
     const c = start(local(fake.origin, 'llama3.1:8b'));
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     expect(fake.requests).toHaveLength(2);
     expect(g.grade?.runs?.[0]?.responseFormat).toBe('json_schema');
@@ -40,7 +40,7 @@ describe('Ollama', () => {
   it('0.5 and later: json_schema honoured, a `reasoning` field ignored, LLM_EXTRA_BODY passed through', async () => {
     fake = await startFakeProvider((r) => ({ json: completion(r.body, { content: verdictText(r.body), reasoning: `Let me think. ${draft(r)}` }) }));
     const c = start(local(fake.origin, 'qwen3:8b', { LLM_EXTRA_BODY: '{"options":{"num_ctx":8192},"keep_alive":"10m"}' }));
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     const first = fake.requests[0];
     expect(first?.body).toMatchObject({ options: { num_ctx: 8192 }, keep_alive: '10m', response_format: { type: 'json_schema' } });
@@ -55,7 +55,7 @@ describe('vLLM', () => {
     // DeepSeek-R1-style templates open <think> themselves, so the reply starts inside the reasoning.
     fake = await startFakeProvider((r) => ({ json: completion(r.body, { content: `Okay, a first try: ${draft(r)} Hmm, point 2 is only partly there.\n</think>\n\n${verdictText(r.body)}` }) }));
     const c = start(local(fake.origin, 'deepseek-ai/DeepSeek-R1-Distill-Qwen-7B'));
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     expect(fake.requests).toHaveLength(2);
     expect(g.grade?.runs?.[0]?.judgeScore).toBe(scoreOf(verdictText(fake.requests[0]!.body)));
@@ -69,7 +69,7 @@ describe('vLLM', () => {
       return { json: completion(r.body, { content: verdictText(r.body) }) };
     });
     const c = start(local(fake.origin, 'Qwen/QwQ-32B'));
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     expect(g.grade?.runs?.[0]?.rejected?.error).toMatch(/cut off/);
     expect(g.grade?.runs?.[0]?.judgeScore).toBe(scoreOf(verdictText(fake.requests[0]!.body)));
@@ -82,7 +82,7 @@ describe('vLLM', () => {
   it('with a reasoning parser: reasoning_content is ignored', async () => {
     fake = await startFakeProvider((r) => ({ json: completion(r.body, { content: verdictText(r.body), reasoning_content: `Draft: ${draft(r)}` }) }));
     const c = start(local(fake.origin, 'Qwen/Qwen3-8B'));
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     expect(g.grade?.runs?.[0]?.judgeScore).toBe(scoreOf(verdictText(fake.requests[0]!.body)));
     report('vLLM, reasoning parser', fake, { calls: 0, promptTokens: 0, completionTokens: 0 }, `${g.status} scored`);
@@ -112,7 +112,7 @@ describe('vLLM', () => {
       return { json: completion(r.body, { content: verdictText(r.body) }) };
     });
     const c = start(local(fake.origin, 'mistralai/Mistral-7B-Instruct-v0.3'));
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(promptTokensOf(fake.requests[0]!.body) + 1500).toBeLessThanOrEqual(window);
     expect(g.status).toBe(200);
     expect(fake.requests.length).toBe(6); // per order: the cut-off reply, the refused repair, the repair that fits
@@ -120,7 +120,7 @@ describe('vLLM', () => {
     report('vLLM, 4096-token context, first grade', fake, { calls: 0, promptTokens: 0, completionTokens: 0 }, `${g.status} scored after a repair per order`);
 
     const before = mark(fake);
-    const again = await gradeOnce(c.app);
+    const again = await gradeOnce(c);
     expect(again.status).toBe(200);
     const later = fake.requests.slice(before.calls);
     expect(later).toHaveLength(4); // the window is known now: each repair fits at once
@@ -140,7 +140,7 @@ describe('vLLM', () => {
       },
     }));
     const c = start(local(fake.origin, 'tiny'));
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(502);
     expect(g.json.error?.code).toBe('judge_failed');
     expect(g.json.error?.message).toContain("maximum context length is 1024");
@@ -158,12 +158,12 @@ describe('llama.cpp server', () => {
       return { json: completion(r.body, { content: verdictText(r.body) }) };
     });
     const c = start(local(fake.origin, 'llama-3.1-8b-instruct-q4_k_m.gguf'));
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     expect(fake.requests.map((r) => formatOf(r.body))).toEqual(['json_schema', 'json_schema', 'json_object', 'json_object']);
     report('llama.cpp before structured outputs, first grade', fake, { calls: 0, promptTokens: 0, completionTokens: 0 }, `${g.status} scored`);
     const before = mark(fake);
-    expect((await gradeOnce(c.app)).status).toBe(200);
+    expect((await gradeOnce(c)).status).toBe(200);
     expect(fake.requests.slice(before.calls).map((r) => formatOf(r.body))).toEqual(['json_object', 'json_object']);
     report('llama.cpp before structured outputs, later grades', fake, before, '200 scored');
   });
@@ -176,7 +176,7 @@ describe('llama.cpp server', () => {
       return { json: completion(r.body, { content: `<think>\nPoint 1 is covered. ${draft(r)}\n</think>\n\n${verdictText(r.body)}` }) };
     });
     const c = start(local(fake.origin, 'qwen3-8b-q4_k_m.gguf'));
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     expect(fake.requests).toHaveLength(3);
     for (const run of g.grade?.runs ?? []) expect(run.judgeScore).toBe(scoreOf(verdictText(fake.requests[0]!.body)));

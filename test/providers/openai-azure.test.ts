@@ -66,7 +66,7 @@ describe('OpenAI', () => {
     fake = await startFakeProvider(openAiChat('sk-proj-test-0123456789'));
     const c = coach({ OPENAI_API_KEY: 'sk-proj-test-0123456789', OPENAI_BASE_URL: `${fake.origin}/v1`, JUDGE_MODEL: 'gpt-4o-mini' });
     close = c.close;
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     expect(g.grade?.score).toBeGreaterThanOrEqual(1);
     expect(fake.requests).toHaveLength(2);
@@ -79,7 +79,7 @@ describe('OpenAI', () => {
     fake = await startFakeProvider(openAiReasoning);
     const c = coach({ OPENAI_API_KEY: 'sk-test-reasoning-0123', OPENAI_BASE_URL: `${fake.origin}/v1`, JUDGE_MODEL: 'gpt-5-mini' });
     close = c.close;
-    const first = await gradeOnce(c.app);
+    const first = await gradeOnce(c);
     expect(first.status).toBe(200);
     expect(first.grade?.score).not.toBeNull();
     // Both orders start at once with max_tokens; each learns (or sees the other learn) and tries again.
@@ -90,7 +90,7 @@ describe('OpenAI', () => {
     report('OpenAI reasoning (gpt-5-mini), first grade', fake, { calls: 0, promptTokens: 0, completionTokens: 0 }, `${first.status} scored`);
 
     const before = mark(fake);
-    const second = await gradeOnce(c.app);
+    const second = await gradeOnce(c);
     expect(second.status).toBe(200);
     const later = fake.requests.slice(before.calls);
     expect(later).toHaveLength(2);
@@ -106,9 +106,9 @@ describe('OpenAI', () => {
     fake = await startFakeProvider(openAiReasoning);
     const c = coach({ OPENAI_API_KEY: 'sk-test-reasoning-0123', OPENAI_BASE_URL: `${fake.origin}/v1`, JUDGE_MODEL: 'o4-mini', JUDGE_REASONING_EFFORT: 'high' });
     close = c.close;
-    await gradeOnce(c.app); // learns the parameters
+    await gradeOnce(c); // learns the parameters
     const before = mark(fake);
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     const calls = fake.requests.slice(before.calls);
     for (const r of calls) expect(r.body.reasoning_effort).toBe('high');
@@ -153,7 +153,7 @@ describe('Azure OpenAI', () => {
     fake = await startFakeProvider(azureDated(key, 'judge-4o-mini'));
     const c = coach({ AZURE_OPENAI_ENDPOINT: `${fake.origin}/`, AZURE_OPENAI_API_KEY: key, OPENAI_API_VERSION: '2024-10-21', JUDGE_MODEL: 'judge-4o-mini' });
     close = c.close;
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     expect(fake.requests).toHaveLength(2);
     const r = fake.requests[0];
@@ -168,7 +168,7 @@ describe('Azure OpenAI', () => {
     fake = await startFakeProvider(azureDated(key, 'judge-4o-mini'));
     const c = coach({ AZURE_OPENAI_ENDPOINT: fake.origin, AZURE_OPENAI_API_KEY: key, OPENAI_API_VERSION: '2024-10-21', JUDGE_MODEL: 'no-such-deployment' });
     close = c.close;
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(502);
     expect(g.json.error?.message).toContain('The API deployment for this resource does not exist');
     expect(fake.requests).toHaveLength(2);
@@ -178,7 +178,7 @@ describe('Azure OpenAI', () => {
     fake = await startFakeProvider(azureV1(key));
     const c = coach({ OPENAI_BASE_URL: `${fake.origin}/openai/v1`, OPENAI_API_KEY: key, JUDGE_MODEL: 'judge-4o-mini' });
     close = c.close;
-    const g = await gradeOnce(c.app);
+    const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     expect(fake.requests.map((r) => r.path)).toEqual(['/openai/v1/chat/completions', '/openai/v1/chat/completions']);
     expect(fake.requests[0]?.body.model).toBe('judge-4o-mini');
