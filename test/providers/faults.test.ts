@@ -1,4 +1,6 @@
+import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
+import { serve } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gradeTimeoutMs, loadConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
@@ -60,7 +62,7 @@ describe('a provider that sends headers, then one byte every 50 ms', () => {
 });
 
 describe('a caller that has gone', () => {
-  it('gets no LLM call started for it', async () => {
+  it('gets no LLM call started for it (a real socket the client closes)', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => {
       release = r;
@@ -70,17 +72,28 @@ describe('a caller that has gone', () => {
       return ok(r);
     });
     const c = start({ OPENAI_BASE_URL: `${fake.origin}/v1`, JUDGE_MODEL: 'm', LLM_CONCURRENCY: '2' });
-    const first = gradeOnce(c); // holds both LLM slots until released
-    await new Promise((r) => setTimeout(r, 50));
-    const left = new AbortController();
-    const gone = Promise.resolve(c.app.request('/api/grade', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ANSWER), signal: left.signal }));
-    await new Promise((r) => setTimeout(r, 20));
-    left.abort();
-    release();
-    expect((await first).status).toBe(200);
-    await gone.catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(fake.requests).toHaveLength(2); // the first grade's two orders only
+    const server = serve({ fetch: c.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((r) => server.once('listening', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/grade`;
+    const post = (signal?: AbortSignal) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ANSWER), ...(signal ? { signal } : {}) });
+    try {
+      const first = post(); // holds both LLM slots until released
+      await expect.poll(() => fake?.requests.length).toBe(2);
+      const left = new AbortController();
+      const gone = post(left.signal).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 100)); // its two calls now wait for a slot
+      left.abort();
+      await new Promise((r) => setTimeout(r, 100)); // the server sees the socket close
+      release();
+      expect((await first).status).toBe(200);
+      await gone;
+      await new Promise((r) => setTimeout(r, 100));
+      expect(fake.requests).toHaveLength(2); // the first grade's two orders only
+    } finally {
+      (server as unknown as { closeAllConnections(): void }).closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
 
