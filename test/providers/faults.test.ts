@@ -166,6 +166,21 @@ describe('a provider that echoes the key in its 401', () => {
   });
 });
 
+describe("a long provider error", () => {
+  it('reaches the candidate as a short one-line gist; the audit log keeps the whole (masked) text', async () => {
+    const long = `Invalid 'messages[1].content': ${'the prompt breaks rule 17 of the moderation policy; '.repeat(40)}end of message.`;
+    fake = await startFakeProvider(() => ({ status: 400, json: { error: { message: long, type: 'invalid_request_error', param: 'messages' } } }));
+    const c = start({ OPENAI_BASE_URL: `${fake.origin}/v1`, JUDGE_MODEL: 'm' });
+    const { session } = await startSession(c.app);
+    const turn = await answer(c.app, session.id, { answer: ANSWER.answer });
+    expect(turn.turn.failure?.reason).toBe('judge-error');
+    expect(turn.turn.failure?.detail.length).toBeLessThan(400);
+    expect(turn.turn.failure?.detail).not.toContain('end of message.');
+    const rows = c.services.store.llmCalls.byTurn(turn.turn.id);
+    expect(rows[0]?.error).toContain('end of message.');
+  });
+});
+
 describe('a slow local model on a one-slot server', () => {
   /** One request at a time, `ms` each; the rest wait in the server's queue (a one-slot llama.cpp or Ollama). */
   function oneSlot(ms: number) {
