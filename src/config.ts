@@ -67,7 +67,7 @@ export const Env = z.object({
   LLM_MAX_RETRIES: withDefault(z.coerce.number().int().min(0).max(10), 2),
   /** LLM calls allowed to wait for the limiter; a grade whose two calls would not fit is refused with 503. */
   LLM_QUEUE_MAX: withDefault(z.coerce.number().int().min(0).max(100_000), 32),
-  /** Deadline of one whole grade (both orders, repairs, follow-up, queueing); default LLM_TIMEOUT_MS x (retries + 1) plus the SDK's backoff. */
+  /** Deadline of one whole grade (both orders, repairs, follow-up, queueing); default LLM_TIMEOUT_MS x (retries + 1) plus the SDK's backoff (twice that with LLM_CONCURRENCY=1). */
   LLM_GRADE_TIMEOUT_MS: opt(z.coerce.number().int().min(100).max(3_600_000)),
   /** Most bytes read from one provider reply; a bigger reply is unscored (`reply-too-large`) without being read. */
   LLM_MAX_REPLY_BYTES: withDefault(z.coerce.number().int().min(16_384).max(64_000_000), 1_000_000),
@@ -153,13 +153,18 @@ function llmConfigProblems(c: Config): string[] {
   return problems;
 }
 
-/** Deadline of one whole grade: every attempt of the longest chain of calls may time out, plus the SDK's backoff. */
-export function gradeTimeoutMs(c: Pick<Config, 'LLM_TIMEOUT_MS' | 'LLM_MAX_RETRIES' | 'LLM_GRADE_TIMEOUT_MS'>): number {
+/**
+ * Deadline of one whole grade: every attempt of a call may time out, plus the SDK's backoff and 1 s. The two
+ * orders run side by side, except with LLM_CONCURRENCY=1, where they run one after the other and the
+ * deadline is twice as long.
+ */
+export function gradeTimeoutMs(c: Pick<Config, 'LLM_TIMEOUT_MS' | 'LLM_MAX_RETRIES' | 'LLM_GRADE_TIMEOUT_MS' | 'LLM_CONCURRENCY'>): number {
   if (c.LLM_GRADE_TIMEOUT_MS !== undefined) return c.LLM_GRADE_TIMEOUT_MS;
   let backoff = 0;
   // The SDK waits 0.5 s, 1 s, 2 s ... (at most 8 s) before each retry.
   for (let i = 0; i < c.LLM_MAX_RETRIES; i++) backoff += Math.min(8000, 500 * 2 ** i);
-  return c.LLM_TIMEOUT_MS * (c.LLM_MAX_RETRIES + 1) + backoff + 1000;
+  const inSequence = c.LLM_CONCURRENCY === 1 ? 2 : 1;
+  return (c.LLM_TIMEOUT_MS * (c.LLM_MAX_RETRIES + 1) + backoff) * inSequence + 1000;
 }
 
 /** Which judge the configuration asks for. `JUDGE=llm` with no LLM configured is an error, not a fallback. */

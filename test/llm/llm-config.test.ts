@@ -32,6 +32,8 @@ describe('LLM settings', () => {
     expect(judgeKindFor(loadConfig({ AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com', OPENAI_API_VERSION: '2024-10-21' }))).toBe('llm');
     expect(gradeTimeoutMs(loadConfig({}))).toBe(60_000 * 3 + 500 + 1000 + 1000);
     expect(gradeTimeoutMs(loadConfig({ LLM_GRADE_TIMEOUT_MS: '5000' }))).toBe(5000);
+    // One slot: the orders run one after the other.
+    expect(gradeTimeoutMs(loadConfig({ LLM_CONCURRENCY: '1', LLM_MAX_RETRIES: '0', LLM_TIMEOUT_MS: '120000' }))).toBe(241_000);
     expect(() => loadConfig({ JUDGE_REASONING_EFFORT: 'max' })).toThrow(ConfigError);
   });
 });
