@@ -142,6 +142,9 @@ function llmConfigProblems(c: Config): string[] {
   if (c.AZURE_OPENAI_ENDPOINT && !c.OPENAI_API_VERSION) {
     problems.push('AZURE_OPENAI_ENDPOINT needs OPENAI_API_VERSION (a dated api-version such as 2024-10-21)');
   }
+  if (c.AZURE_OPENAI_ENDPOINT && !c.AZURE_OPENAI_API_KEY && !c.OPENAI_API_KEY) {
+    problems.push("AZURE_OPENAI_ENDPOINT needs AZURE_OPENAI_API_KEY (the resource's key, sent as api-key)");
+  }
   if (c.AZURE_OPENAI_ENDPOINT && c.OPENAI_BASE_URL) {
     problems.push("set AZURE_OPENAI_ENDPOINT (Azure's dated API) or OPENAI_BASE_URL (any /v1 API, Azure's /openai/v1 too), not both");
   }

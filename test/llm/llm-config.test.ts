@@ -29,7 +29,8 @@ describe('LLM settings', () => {
   });
 
   it('counts Azure as a configured LLM and bounds a grade by its attempts', () => {
-    expect(judgeKindFor(loadConfig({ AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com', OPENAI_API_VERSION: '2024-10-21' }))).toBe('llm');
+    expect(judgeKindFor(loadConfig({ AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com', AZURE_OPENAI_API_KEY: 'k'.repeat(32), OPENAI_API_VERSION: '2024-10-21' }))).toBe('llm');
+    expect(() => loadConfig({ AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com', OPENAI_API_VERSION: '2024-10-21' })).toThrow(/needs AZURE_OPENAI_API_KEY/);
     expect(gradeTimeoutMs(loadConfig({}))).toBe(60_000 * 3 + 500 + 1000 + 1000);
     expect(gradeTimeoutMs(loadConfig({ LLM_GRADE_TIMEOUT_MS: '5000' }))).toBe(5000);
     // One slot: the orders run one after the other.

@@ -102,6 +102,8 @@ describe('Mistral', () => {
     const c = start({ OPENAI_API_KEY: 'mistral-key-0123456789abcdef', OPENAI_BASE_URL: `${fake.origin}/v1`, JUDGE_MODEL: 'magistral-medium-latest' });
     const g = await gradeOnce(c);
     expect(g.status).toBe(200);
+    expect(fake.requests[0]?.headers.authorization).toBe('Bearer mistral-key-0123456789abcdef');
+    expect(fake.requests[0]?.body).toMatchObject({ model: 'magistral-medium-latest', max_tokens: 1500, response_format: { type: 'json_schema' } });
     expect(g.grade?.runs?.[0]?.judgeScore).toBe(scoreOf(verdictText(fake.requests[0]!.body)));
     report('Mistral reasoning (magistral)', fake, zero, `${g.status} scored`);
   });
@@ -165,6 +167,8 @@ describe("Anthropic's OpenAI-compatible endpoint", () => {
     const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     expect(fake.requests).toHaveLength(2);
+    expect(fake.requests[0]?.path).toBe('/v1/chat/completions');
+    expect(fake.requests[0]?.body).toMatchObject({ model: 'claude-sonnet-4-5', temperature: 0, max_tokens: 1500 });
     expect(g.grade?.runs?.[0]?.judgeScore).toBe(scoreOf(verdictText(fake.requests[0]!.body)));
     report("Anthropic's OpenAI-compatible endpoint", fake, zero, `${g.status} scored`);
 

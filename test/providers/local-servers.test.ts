@@ -34,6 +34,7 @@ describe('Ollama', () => {
     expect(g.status).toBe(200);
     expect(fake.requests).toHaveLength(2);
     expect(g.grade?.runs?.[0]?.responseFormat).toBe('json_schema');
+    expect(fake.requests[0]?.body).toMatchObject({ model: 'llama3.1:8b', temperature: 0, max_tokens: 1500, response_format: { type: 'json_schema' } });
     report('Ollama before 0.5', fake, { calls: 0, promptTokens: 0, completionTokens: 0 }, `${g.status} scored`);
   });
 
@@ -58,6 +59,8 @@ describe('vLLM', () => {
     const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     expect(fake.requests).toHaveLength(2);
+    expect(fake.requests[0]?.path).toBe('/v1/chat/completions');
+    expect(fake.requests[0]?.body).toMatchObject({ model: 'deepseek-ai/DeepSeek-R1-Distill-Qwen-7B', max_tokens: 1500, response_format: { type: 'json_schema' } });
     expect(g.grade?.runs?.[0]?.judgeScore).toBe(scoreOf(verdictText(fake.requests[0]!.body)));
     report('vLLM, reasoning in content', fake, { calls: 0, promptTokens: 0, completionTokens: 0 }, `${g.status} scored`);
   });
@@ -84,6 +87,7 @@ describe('vLLM', () => {
     const c = start(local(fake.origin, 'Qwen/Qwen3-8B'));
     const g = await gradeOnce(c);
     expect(g.status).toBe(200);
+    expect(fake.requests.map((r) => r.body.model)).toEqual(['Qwen/Qwen3-8B', 'Qwen/Qwen3-8B']);
     expect(g.grade?.runs?.[0]?.judgeScore).toBe(scoreOf(verdictText(fake.requests[0]!.body)));
     report('vLLM, reasoning parser', fake, { calls: 0, promptTokens: 0, completionTokens: 0 }, `${g.status} scored`);
   });
@@ -179,6 +183,8 @@ describe('llama.cpp server', () => {
     const g = await gradeOnce(c);
     expect(g.status).toBe(200);
     expect(fake.requests).toHaveLength(3);
+    // The repair after a reply cut off while thinking asks for twice the room.
+    expect(fake.requests.map((r) => r.body.max_tokens).sort()).toEqual([1500, 1500, 3000]);
     for (const run of g.grade?.runs ?? []) expect(run.judgeScore).toBe(scoreOf(verdictText(fake.requests[0]!.body)));
     expect(g.grade?.runs?.find((r) => r.rejected)?.rejected?.error).toMatch(/cut off/);
     report('llama.cpp current, --reasoning-format none', fake, { calls: 0, promptTokens: 0, completionTokens: 0 }, `${g.status} scored (one order repaired)`);
