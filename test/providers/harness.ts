@@ -1,4 +1,5 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { composeServices, type Services } from '../../src/compose.js';
 import { gradeTimeoutMs, loadConfig } from '../../src/config.js';
 import { Grade } from '../../src/grading/grade-schema.js';
@@ -62,7 +63,7 @@ export async function gradeOnce(c: Pick<ReturnType<typeof coach>, 'app' | 'bound
 export function report(provider: string, fake: FakeProvider, since: { calls: number; promptTokens: number; completionTokens: number }, outcome: string): void {
   const file = process.env.PROVIDER_REPORT;
   if (!file) return;
-  mkdirSync(new URL('.', `file://${file}`).pathname, { recursive: true });
+  mkdirSync(dirname(file), { recursive: true });
   const row = {
     provider,
     calls: fake.requests.length - since.calls,
