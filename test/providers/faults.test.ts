@@ -166,6 +166,21 @@ describe('a provider that echoes the key in its 401', () => {
   });
 });
 
+describe('a grade whose deadline passes while the client waits to retry', () => {
+  it('gives its LLM slots back at once', async () => {
+    fake = await startFakeProvider((r, i) =>
+      i < 2 ? { status: 429, headers: { 'retry-after': '5' }, json: { error: { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' } } } : ok(r),
+    );
+    const c = start({ OPENAI_BASE_URL: `${fake.origin}/v1`, JUDGE_MODEL: 'm', LLM_CONCURRENCY: '2', LLM_GRADE_TIMEOUT_MS: '600' });
+    const first = await gradeOnce(c);
+    expect(first.status).toBe(503);
+    expect(first.json.error?.message).toContain('deadline');
+    // Both slots were held by calls sleeping 5 s before their retry; the next grade does not wait for them.
+    const second = await gradeOnce(c);
+    expect(second.status).toBe(200);
+  });
+});
+
 describe("a long provider error", () => {
   it('reaches the candidate as a short one-line gist; the audit log keeps the whole (masked) text', async () => {
     const long = `Invalid 'messages[1].content': ${'the prompt breaks rule 17 of the moderation policy; '.repeat(40)}end of message.`;

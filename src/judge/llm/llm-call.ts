@@ -102,7 +102,9 @@ export async function callLlm(
         started = ctx.now();
         at = ctx.clock().toISOString();
         if (ctx.signal?.aborted) throw stopped(ctx);
-        return ctx.completer.complete(request, ctx.signal ? { signal: ctx.signal } : {});
+        // The slot is given back as soon as the signal fires, even while the SDK sleeps before a retry
+        // (its sleep takes no signal; it gives up when it wakes).
+        return untilAborted(ctx.completer.complete(request, ctx.signal ? { signal: ctx.signal } : {}), ctx);
       });
       const response = await untilAborted(queued, ctx);
       record(ctx, { at, order, request, started, response, error: null });
