@@ -235,8 +235,9 @@ async function sendAnswer(event) {
   try {
     const data = await api('POST', `/api/sessions/${encodeURIComponent(state.session.id)}/answers`, retry ? { answer: text, retry: true } : { answer: text });
     if (abandoned) {
-      // The grade came after all: show it, leaving whatever the candidate is writing now alone.
-      await reloadSession();
+      // The grade came after all: show it, unless the next answer is being graded now (redrawing would drop
+      // that answer's pending card; the next reload shows this grade).
+      if (!state.busy) await reloadSession();
       return;
     }
     state.session = data.session;
@@ -260,7 +261,7 @@ async function sendAnswer(event) {
     }
   } catch (err) {
     if (abandoned) {
-      await reloadSession();
+      if (!state.busy) await reloadSession();
       return;
     }
     // Nothing was stored (or the server could not be reached): undo the optimistic items, keep the text.
