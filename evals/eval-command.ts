@@ -6,7 +6,7 @@ import { createBankIndex } from '../src/bank/bank-index.js';
 import { loadBank } from '../src/bank/load-bank.js';
 import { createJudge as defaultCreateJudge } from '../src/compose.js';
 import { type Config, loadConfig } from '../src/config.js';
-import { createOpenAiClient } from '../src/judge/llm/openai-completer.js';
+import { clientFromConfig } from '../src/judge/llm/configured-judge.js';
 import { type BatchApi, createOpenAiBatchApi } from './batch/batch-api.js';
 import { batchSummaryText, DEFAULT_BATCH_DISCOUNT, runBatchEval } from './batch/batch-eval.js';
 import { ConfigError } from '../src/errors.js';
@@ -92,11 +92,9 @@ function fraction(name: string, v: string | undefined, fallback: number): number
   return n;
 }
 
-/** The Batch API over a client with the judge's own key, base URL, timeout and retries. */
+/** The Batch API over the judge's own client: key, base URL, headers, timeout and retries. */
 function defaultBatchApi(config: Config): BatchApi {
-  return createOpenAiBatchApi(
-    createOpenAiClient({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, timeoutMs: config.LLM_TIMEOUT_MS, maxRetries: config.LLM_MAX_RETRIES }),
-  );
+  return createOpenAiBatchApi(clientFromConfig(config));
 }
 
 /**

@@ -8,11 +8,38 @@ const opt = <T extends z.ZodType>(s: T) => z.preprocess(unsetIfEmpty, s.optional
 const withDefault = <T extends z.ZodType>(s: T, d: z.util.NoUndefined<z.output<T>>) =>
   z.preprocess(unsetIfEmpty, s.default(d));
 
+// Fields an LLM_EXTRA_BODY must not set: they are the judge's own request, and changing them breaks it.
+const RESERVED_BODY_FIELDS = ['model', 'messages', 'stream', 'n', 'response_format', 'tools', 'tool_choice'];
+
+/** A variable holding a JSON object. The value is never echoed in an error: it may hold a credential. */
+function jsonObjectVar<T extends z.ZodType>(name: string, shape: T) {
+  return z.string().transform((s, ctx): z.output<T> => {
+    let json: unknown;
+    try {
+      json = JSON.parse(s);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `${name} must be a JSON object, e.g. {"key": "value"} (it is not valid JSON)` });
+      return z.NEVER;
+    }
+    const r = shape.safeParse(json);
+    if (!r.success || typeof json !== 'object' || json === null || Array.isArray(json)) {
+      ctx.addIssue({ code: 'custom', message: `${name} must be a JSON object${name === 'LLM_EXTRA_HEADERS' ? ' whose values are strings' : ''}` });
+      return z.NEVER;
+    }
+    const reserved = name === 'LLM_EXTRA_BODY' ? Object.keys(json).filter((k) => RESERVED_BODY_FIELDS.includes(k)) : [];
+    if (reserved.length) {
+      ctx.addIssue({ code: 'custom', message: `${name} must not set ${reserved.join(', ')}: the judge sets those itself` });
+      return z.NEVER;
+    }
+    return r.data;
+  });
+}
+
 /** Every environment variable the coach reads, parsed once at start-up. */
 export const Env = z.object({
   PORT: withDefault(z.coerce.number().int().min(0).max(65535), 8787),
   HOST: withDefault(z.string(), '127.0.0.1'),
-  /** `auto` uses the LLM judge when OPENAI_API_KEY or OPENAI_BASE_URL is set, else the embedded judge. */
+  /** `auto` uses the LLM judge when OPENAI_API_KEY, OPENAI_BASE_URL or AZURE_OPENAI_ENDPOINT is set, else the embedded judge. */
   JUDGE: withDefault(z.enum(['auto', 'embedded', 'llm']), 'auto'),
   OPENAI_API_KEY: opt(z.string()),
   OPENAI_BASE_URL: opt(z.url()),
@@ -24,12 +51,38 @@ export const Env = z.object({
   JUDGE_MAX_TOKENS: withDefault(z.coerce.number().int().min(256).max(32_000), 1500),
   /** Most LLM calls in flight at once across all grades; the rest queue. */
   LLM_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(256), 4),
-  /** Timeout of one HTTP attempt to the provider, in milliseconds. */
-  LLM_TIMEOUT_MS: withDefault(z.coerce.number().int().min(100).max(600_000), 60_000),
+  /**
+   * Timeout of one HTTP attempt to the provider, headers and body together, in milliseconds. At most 300000:
+   * Node's fetch gives up waiting for headers after 300 s whatever the client asks.
+   */
+  LLM_TIMEOUT_MS: withDefault(
+    z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(300_000, "at most 300000 (5 minutes): Node's fetch stops waiting for a reply's headers after 300 s, so a longer timeout could not take effect"),
+    60_000,
+  ),
   /** Retries of a 408/409/429/5xx/connection failure, with the SDK's backoff (or the provider's Retry-After). */
   LLM_MAX_RETRIES: withDefault(z.coerce.number().int().min(0).max(10), 2),
   /** LLM calls allowed to wait for the limiter; a grade whose two calls would not fit is refused with 503. */
   LLM_QUEUE_MAX: withDefault(z.coerce.number().int().min(0).max(100_000), 32),
+  /** Deadline of one whole grade (both orders, repairs, follow-up, queueing); default LLM_TIMEOUT_MS x (retries + 1) plus the SDK's backoff (twice that with LLM_CONCURRENCY=1). */
+  LLM_GRADE_TIMEOUT_MS: opt(z.coerce.number().int().min(100).max(3_600_000)),
+  /** Most bytes read from one provider reply; a bigger reply is unscored (`reply-too-large`) without being read. */
+  LLM_MAX_REPLY_BYTES: withDefault(z.coerce.number().int().min(16_384).max(64_000_000), 1_000_000),
+  /** Headers sent with every LLM request, as a JSON object of strings (e.g. OpenRouter's `HTTP-Referer`). */
+  LLM_EXTRA_HEADERS: withDefault(jsonObjectVar('LLM_EXTRA_HEADERS', z.record(z.string(), z.string())), {}),
+  /** Fields merged into every LLM request body, as a JSON object (OpenRouter's `provider`, Ollama's `options`, vLLM's `chat_template_kwargs`). */
+  LLM_EXTRA_BODY: withDefault(jsonObjectVar('LLM_EXTRA_BODY', z.record(z.string(), z.unknown())), {}),
+  /** `reasoning_effort` sent to reasoning models; unset sends none. Hidden reasoning tokens count against JUDGE_MAX_TOKENS. */
+  JUDGE_REASONING_EFFORT: opt(z.enum(['none', 'minimal', 'low', 'medium', 'high'])),
+  /** Azure OpenAI's dated API: the resource endpoint, e.g. https://my-resource.openai.azure.com; JUDGE_MODEL names the deployment. */
+  AZURE_OPENAI_ENDPOINT: opt(z.url()),
+  /** Key of the Azure OpenAI resource, sent as the `api-key` header. */
+  AZURE_OPENAI_API_KEY: opt(z.string()),
+  /** Azure's dated `api-version`, e.g. 2024-10-21; required with AZURE_OPENAI_ENDPOINT. */
+  OPENAI_API_VERSION: opt(z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'must be a dated API version such as 2024-10-21')),
   /** On SIGTERM/SIGINT, how long in-flight grades may take to finish before the process exits anyway. */
   SHUTDOWN_GRACE_MS: withDefault(z.coerce.number().int().min(0).max(600_000), 30_000),
   BANK_PATH: opt(z.string()),
@@ -98,15 +151,51 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       `invalid configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
   }
+  const llmProblems = llmConfigProblems(r.data);
+  if (llmProblems.length) throw new ConfigError(`invalid configuration: ${llmProblems.join('; ')}`);
   return r.data;
+}
+
+/** Combinations of LLM settings that cannot work, each with what to do instead. */
+function llmConfigProblems(c: Config): string[] {
+  const problems: string[] = [];
+  if (c.AZURE_OPENAI_ENDPOINT && !c.OPENAI_API_VERSION) {
+    problems.push('AZURE_OPENAI_ENDPOINT needs OPENAI_API_VERSION (a dated api-version such as 2024-10-21)');
+  }
+  if (c.AZURE_OPENAI_ENDPOINT && !c.AZURE_OPENAI_API_KEY && !c.OPENAI_API_KEY) {
+    problems.push("AZURE_OPENAI_ENDPOINT needs AZURE_OPENAI_API_KEY (the resource's key, sent as api-key)");
+  }
+  if (c.AZURE_OPENAI_ENDPOINT && c.OPENAI_BASE_URL) {
+    problems.push("set AZURE_OPENAI_ENDPOINT (Azure's dated API) or OPENAI_BASE_URL (any /v1 API, Azure's /openai/v1 too), not both");
+  }
+  if (c.OPENAI_BASE_URL && new URL(c.OPENAI_BASE_URL).search) {
+    problems.push(
+      'OPENAI_BASE_URL: must not have a query string (the client appends paths to it); for Azure\'s dated API set AZURE_OPENAI_ENDPOINT and OPENAI_API_VERSION instead',
+    );
+  }
+  return problems;
+}
+
+/**
+ * Deadline of one whole grade: every attempt of a call may time out, plus the SDK's backoff and 1 s. The two
+ * orders run side by side, except with LLM_CONCURRENCY=1, where they run one after the other and the
+ * deadline is twice as long.
+ */
+export function gradeTimeoutMs(c: Pick<Config, 'LLM_TIMEOUT_MS' | 'LLM_MAX_RETRIES' | 'LLM_GRADE_TIMEOUT_MS' | 'LLM_CONCURRENCY'>): number {
+  if (c.LLM_GRADE_TIMEOUT_MS !== undefined) return c.LLM_GRADE_TIMEOUT_MS;
+  let backoff = 0;
+  // The SDK waits 0.5 s, 1 s, 2 s ... (at most 8 s) before each retry.
+  for (let i = 0; i < c.LLM_MAX_RETRIES; i++) backoff += Math.min(8000, 500 * 2 ** i);
+  const inSequence = c.LLM_CONCURRENCY === 1 ? 2 : 1;
+  return (c.LLM_TIMEOUT_MS * (c.LLM_MAX_RETRIES + 1) + backoff) * inSequence + 1000;
 }
 
 /** Which judge the configuration asks for. `JUDGE=llm` with no LLM configured is an error, not a fallback. */
 export function judgeKindFor(config: Config): 'embedded' | 'llm' {
-  const llmConfigured = Boolean(config.OPENAI_API_KEY || config.OPENAI_BASE_URL);
+  const llmConfigured = Boolean(config.OPENAI_API_KEY || config.OPENAI_BASE_URL || config.AZURE_OPENAI_ENDPOINT);
   if (config.JUDGE === 'embedded') return 'embedded';
   if (config.JUDGE === 'llm' && !llmConfigured) {
-    throw new ConfigError('JUDGE=llm needs OPENAI_API_KEY or OPENAI_BASE_URL (set one, or use JUDGE=auto or embedded)');
+    throw new ConfigError('JUDGE=llm needs OPENAI_API_KEY or OPENAI_BASE_URL, or AZURE_OPENAI_ENDPOINT for Azure (set one, or use JUDGE=auto or embedded)');
   }
   return llmConfigured ? 'llm' : 'embedded';
 }

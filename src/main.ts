@@ -24,7 +24,7 @@ function start(): void {
     const label =
       judge.kind === 'embedded'
         ? 'embedded judge (offline, no LLM)'
-        : `LLM judge ${judge.model} at ${endpoint(config.OPENAI_BASE_URL)}, prompt ${judge.promptVersion}, ` +
+        : `LLM judge ${judge.model} at ${endpoint(config.AZURE_OPENAI_ENDPOINT ?? config.OPENAI_BASE_URL)}, prompt ${judge.promptVersion}, ` +
           `up to ${config.LLM_CONCURRENCY} concurrent calls, ${config.LLM_QUEUE_MAX} waiting`;
     console.log(`interview coach on http://${info.address === '::1' ? 'localhost' : info.address}:${info.port} - ${label}`);
     // Answers a crash left pending are graded again in the background, while the server already serves.

@@ -145,6 +145,33 @@ describe('eval --batch (against a fake Batch API that behaves as documented)', (
     expect(r.stdout).toMatch(/failed in the batch: \S+ 400 Invalid prompt/);
   });
 
+  it("learns a reasoning model's refused parameters from the batch's 400s and resubmits, as a live call would", async () => {
+    // OpenAI's documented refusals of gpt-5 / o-series models.
+    const refuse = (param: string, message: string) => ({ status: 400, body: { error: { message, type: 'invalid_request_error', param, code: 'unsupported_parameter' } } });
+    const bodies: Record<string, unknown>[] = [];
+    const p = await provider({
+      override: (line) => {
+        const body = line.body as Record<string, unknown>;
+        bodies.push(body);
+        if ('max_tokens' in body) return refuse('max_tokens', "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.");
+        if (body.temperature !== undefined && body.temperature !== 1) return refuse('temperature', "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) value is supported.");
+        return null;
+      },
+    });
+    const out = tmp('o-');
+    const r = await run(['--batch', '--cache', tmp('cache-'), '--out', out], { ...p.env, JUDGE_MODEL: 'gpt-5-mini' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(p.counts.batches).toBe(3);
+    expect(p.counts.batchLines).toBe(3 * 2 * Number(LIMIT));
+    const last = bodies.at(-1) ?? {};
+    expect(last).toMatchObject({ model: 'gpt-5-mini', max_completion_tokens: expect.any(Number) });
+    expect(last).not.toHaveProperty('max_tokens');
+    expect(last).not.toHaveProperty('temperature');
+    const report = readReport(out);
+    expect(report.n).toBe(Number(LIMIT));
+    expect(report.batch?.failed).toEqual([]);
+  });
+
   it('names the option when the provider has no Batch API, and refuses --batch with the embedded judge', async () => {
     const p = await provider({ noBatchApi: true });
     const r = await run(['--batch', '--cache', tmp('cache-'), '--out', tmp('o-')], p.env);

@@ -2,6 +2,9 @@ import type { BankIndex } from '../../src/bank/bank-index.js';
 import type { createJudge as CreateJudge } from '../../src/compose.js';
 import type { Config } from '../../src/config.js';
 import type { ChatCompleter } from '../../src/judge/chat.js';
+import { createModelParamsBook } from '../../src/judge/llm/model-params.js';
+import { toRequestBody } from '../../src/judge/llm/openai-completer.js';
+import { errorOfJson, refusedParam } from '../../src/judge/llm/provider-errors.js';
 import { costOf, type Price, priceOf } from '../cost.js';
 import type { ColumnMapping } from '../csv-input.js';
 import type { Scale } from '../dataset.js';
@@ -74,8 +77,20 @@ export async function runBatchEval(o: BatchEvalOptions): Promise<BatchEvalOutcom
   // The provider completer the factory builds is never called: every reply comes from the cache.
   const judge = o.createJudge(o.config, { wrapChat: () => via });
   if (judge.kind !== 'llm') throw new UsageError('--batch grades with the LLM judge: add --judge llm and configure a provider');
+  // As the live completer does: a parameter the model refuses is learned and the request sent again without it.
+  const params = createModelParamsBook();
+  const extras = { extraBody: o.config.LLM_EXTRA_BODY, reasoningEffort: o.config.JUDGE_REASONING_EFFORT };
   const outcome = await runBatchRounds({
     api: o.api,
+    bodyOf: (request) => toRequestBody(request, params.of(request.model), extras),
+    relearn: (request, status, body) => {
+      const refused = status === 400 || status === 422 ? refusedParam(errorOfJson(body) ?? { message: '' }) : null;
+      if (!refused) return false;
+      params.learn(request.model, refused);
+      // Resubmit when the next body avoids it (learned now, or by another line of the same batch).
+      const now = params.of(request.model);
+      return refused === 'max_tokens' ? now.tokenField === 'max_completion_tokens' : now.omit.has(refused);
+    },
     cacheDir: o.cacheDir,
     statePath: o.statePath ?? defaultStatePath(o.cacheDir),
     resume: o.resume,

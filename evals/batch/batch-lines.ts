@@ -40,11 +40,14 @@ export const BatchOutputLine = z.object({
 });
 export type BatchOutputLine = z.infer<typeof BatchOutputLine>;
 
-/** The input file for `requests`, keyed by their cache keys: one JSON object a line. */
-export function batchInputFile(requests: ReadonlyMap<string, ChatRequest>): string {
+/**
+ * The input file for `requests`, keyed by their cache keys: one JSON object a line, each body built as the
+ * live call would build it (by default with nothing learned about the model).
+ */
+export function batchInputFile(requests: ReadonlyMap<string, ChatRequest>, bodyOf: (r: ChatRequest) => Record<string, unknown> = (r) => toRequestBody(r)): string {
   const lines: string[] = [];
   for (const [key, request] of requests) {
-    const line: BatchInputLine = { custom_id: key, method: 'POST', url: BATCH_ENDPOINT, body: { ...toRequestBody(request) } };
+    const line: BatchInputLine = { custom_id: key, method: 'POST', url: BATCH_ENDPOINT, body: { ...bodyOf(request) } };
     lines.push(JSON.stringify(line));
   }
   return `${lines.join('\n')}\n`;

@@ -1,6 +1,5 @@
-import type OpenAI from 'openai';
-import { z } from 'zod';
-import type { ChatRequest } from '../../src/judge/chat.js';
+import { ChatFailure } from '../../src/judge/chat-failure.js';
+import type { ChatRequest, ChatResponse } from '../../src/judge/chat.js';
 import type { Usage } from '../../src/grading/grade-schema.js';
 import { chatResponseOf } from '../../src/judge/llm/openai-completer.js';
 import { writeCacheEntry } from '../llm-cache.js';
@@ -33,6 +32,13 @@ export interface BatchRunOptions<R> {
   log?: (line: string) => void;
   now?: () => Date;
   metadata?: Record<string, string>;
+  /** The body of a request's line; as a live call with nothing learned, by default. */
+  bodyOf?: (request: ChatRequest) => Record<string, unknown>;
+  /**
+   * A line answered with an error the next body avoids (a refused parameter, now learned): true resubmits
+   * the request instead of recording a final failure.
+   */
+  relearn?: (request: ChatRequest, status: number, body: unknown) => boolean;
 }
 
 export type BatchRunOutcome<R> =
@@ -72,7 +78,7 @@ export async function runBatchRounds<R>(o: BatchRunOptions<R>): Promise<BatchRun
         save();
         continue;
       }
-      const batch = await o.api.submit(batchInputFile(pending), o.metadata ?? {});
+      const batch = await o.api.submit(batchInputFile(pending, o.bodyOf), o.metadata ?? {});
       submitted++;
       const record = emptyRecord(batch.id, [...pending.keys()], now());
       record.status = batch.status;
@@ -110,14 +116,15 @@ async function poll<R>(o: BatchRunOptions<R>, record: BatchRecord, log: (l: stri
   }
 }
 
-// The fields `chatResponseOf` reads of a completion body; a 200 line without them is the provider's failure.
-const CompletionBody = z
-  .object({
-    model: z.string(),
-    choices: z.array(z.object({ message: z.object({}).loose(), finish_reason: z.string().nullable().optional() }).loose()),
-    usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }).loose().nullable().optional(),
-  })
-  .loose();
+/** The reply in a 200 line's body, read as a live reply is; null when it holds none (a 200 whose body is `{ error }`). */
+function replyOf(body: unknown, request: ChatRequest): ChatResponse | null {
+  try {
+    return chatResponseOf(body, request);
+  } catch (err) {
+    if (err instanceof ChatFailure) return null;
+    throw err;
+  }
+}
 
 /**
  * Write each reply into the cache; record failures a new batch would not change. Expired, cancelled,
@@ -151,10 +158,8 @@ async function apply<R>(
     if (!request) continue; // not a request of this run (a batch named by --resume may hold others)
     const status = line.response?.status_code ?? null;
     const body = line.response?.body;
-    const completion = status === 200 ? CompletionBody.safeParse(body) : null;
-    if (completion?.success) {
-      // Checked above for every field the conversion reads.
-      const response = chatResponseOf(completion.data as unknown as OpenAI.ChatCompletion, request.model);
+    const response = status === 200 ? replyOf(body, request) : null;
+    if (response) {
       writeCacheEntry(o.cacheDir, line.custom_id, request, response);
       usage.promptTokens += response.usage?.promptTokens ?? 0;
       usage.completionTokens += response.usage?.completionTokens ?? 0;
@@ -162,7 +167,10 @@ async function apply<R>(
       continue;
     }
     failed++;
-    const transient = status === null ? ['batch_expired', 'batch_cancelled'].includes(line.error?.code ?? '') : status === 200 || status === 429 || status >= 500;
+    const transient =
+      status === null
+        ? ['batch_expired', 'batch_cancelled'].includes(line.error?.code ?? '')
+        : status === 200 || status === 429 || status >= 500 || (o.relearn?.(request, status, body) ?? false);
     if (!transient) failures[line.custom_id] = { status, body: body ?? null, message: line.error?.message ?? messageOf(body) };
   }
   record.completed += completed;

@@ -72,6 +72,7 @@ export const UnscoredReason = z.enum([
   'provider-unavailable',
   'timeout',
   'judge-error',
+  'reply-too-large',
 ]);
 export type UnscoredReason = z.infer<typeof UnscoredReason>;
 

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { BankIndex } from '../bank/bank-index.js';
@@ -6,6 +7,7 @@ import type { Judge } from '../judge/judge.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { RandomSource } from '../sessions/plan.js';
 import { createSessionService, type SessionService } from '../sessions/session-service.js';
+import { redactSecrets } from '../store/redact.js';
 import type { Store } from '../store/store.js';
 import { webRoutes, webSpecs } from '../web/web-routes.js';
 import { createOnError, type ErrorLogger } from './on-error.js';
@@ -55,7 +57,8 @@ export interface AppDeps {
  */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
-  const logError: ErrorLogger = deps.logError ?? ((err) => console.error(err));
+  // The default logger masks: an error's text (or its cause's) may echo the configured key.
+  const logError: ErrorLogger = deps.logError ?? ((err) => console.error(redactSecrets(inspect(err))));
   const maxBody = deps.maxBodyBytes ?? 64 * 1024;
 
   // First, so rejected requests (401, 413, 429) are timed too.

@@ -12,6 +12,7 @@ import {
   ValidationError,
 } from '../errors.js';
 import { databaseBusy } from '../store/db.js';
+import { redactDeep, redactSecrets } from '../store/redact.js';
 import type { ErrorBody as ErrorBodySchema } from './schemas.js';
 
 /** Every error response, typed by the same schema the OpenAPI document describes. */
@@ -29,7 +30,8 @@ export function createOnError(log: ErrorLogger) {
     // A lock held by another process is a retryable 503, wherever in the request it was met.
     const err = databaseBusy(thrown) ? new DatabaseBusyError('the database is busy (locked by another process); retry shortly', 1, { cause: thrown }) : thrown;
     if (err instanceof CoachError) {
-      const body: ErrorBody = { error: { code: err.code, message: err.message } };
+      // Masked: a provider's error text (or a grade carrying it) may echo the configured key.
+      const body: ErrorBody = { error: { code: err.code, message: redactSecrets(err.message) } };
       if (err instanceof ValidationError) body.error.issues = err.issues;
       if (err instanceof PayloadTooLargeError) body.error.issues = [{ field: err.field, reason: err.message }];
       // Client errors say `<field>: <reason>`; the field is given apart too, so a client need not parse it.
@@ -44,7 +46,7 @@ export function createOnError(log: ErrorLogger) {
       // A full queue is the server working as designed under load, not a fault to log for every refusal.
       if (err.status >= 500 && !(err instanceof OverloadedError) && !(err instanceof DatabaseBusyError)) log(err, c);
       // `error` first and never overwritten by the extra fields.
-      return c.json({ ...body, ...err.extra, error: body.error }, err.status as ContentfulStatusCode);
+      return c.json({ ...body, ...(err.extra ? redactDeep(err.extra) : {}), error: body.error }, err.status as ContentfulStatusCode);
     }
     if (err instanceof HTTPException) {
       const status = err.status;

@@ -9,7 +9,8 @@ import type { Grade } from '../grading/grade-schema.js';
  * |----------------------------|--------|----------------------|----------------------------------------|
  * | provider-unavailable       | 503    | judge_unavailable    | retry, after `Retry-After` when given  |
  * | timeout                    | 503    | judge_unavailable    | retry                                  |
- * | invalid-output, truncated  | 502    | judge_invalid_output | retry; a bug report if it persists     |
+ * | invalid-output, truncated, | 502    | judge_invalid_output | retry; a bug report if it persists     |
+ * | reply-too-large            |        |                      |                                        |
  * | judge-error                | 502    | judge_failed         | fix the judge's configuration          |
  * | refusal                    | 422    | judge_refused        | not resend the same answer unchanged   |
  *
@@ -27,6 +28,7 @@ export function unscoredGradeError(grade: Grade): CoachError {
       return new JudgeUnavailableError(`the LLM judge timed out: ${detail}`, unscored.retryAfterSeconds, extra);
     case 'invalid-output':
     case 'truncated':
+    case 'reply-too-large':
       return new JudgeOutputError(`the judge's reply was not a usable verdict (${unscored.reason}): ${detail}`, extra);
     case 'refusal':
       return new JudgeRefusedError(`the judge declined to grade this answer: ${detail}`, extra);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Grade } from '../grading/grade-schema.js';
 import type { Db } from './db.js';
 import { jsonColumn, parseRow } from './json-column.js';
-import { redactNullable } from './redact.js';
+import { redactDeep, redactNullable } from './redact.js';
 
 export const Variant = z.enum(['A', 'B']);
 export type Variant = z.infer<typeof Variant>;
@@ -147,7 +147,7 @@ export function createGradeEventsRepo(db: Db): GradeEventsRepo {
         ...e,
         inconsistent: e.inconsistent === null ? null : e.inconsistent ? 1 : 0,
         reason: redactNullable(e.reason),
-        grade: e.grade ? JSON.stringify(e.grade) : null,
+        grade: e.grade ? JSON.stringify(redactDeep(e.grade)) : null,
       });
       return Number(result.lastInsertRowid);
     },

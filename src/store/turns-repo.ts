@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Grade, UnscoredReason } from '../grading/grade-schema.js';
 import type { Db } from './db.js';
 import { jsonColumn, parseRow } from './json-column.js';
-import { redactSecrets } from './redact.js';
+import { redactDeep, redactSecrets } from './redact.js';
 
 export const TurnStatus = z.enum(['pending', 'graded', 'failed']);
 export type TurnStatus = z.infer<typeof TurnStatus>;
@@ -172,7 +172,7 @@ export function createTurnsRepo(db: Db): TurnsRepo {
       grading.run(at, id);
     },
     markGraded(id, grade, at) {
-      graded.run({ id, grade: JSON.stringify(grade), score: grade.score, at });
+      graded.run({ id, grade: JSON.stringify(redactDeep(grade)), score: grade.score, at });
       return mustRead(id);
     },
     markFailed(id, failure, at) {

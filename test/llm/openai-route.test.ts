@@ -209,13 +209,15 @@ describe('POST /api/grade with the LLM judge', () => {
     expect(bodies).toHaveLength(2);
   });
 
-  it('fails with judge_failed on a 400 that no format avoids, without switching later calls to plain text', async () => {
-    const bodies = capture(() => HttpResponse.json({ error: { message: "Unsupported value: 'temperature'" } }, { status: 400 }));
+  it('fails with judge_failed on a 400 that is not about the format, without walking the format ladder', async () => {
+    const bodies = capture(() =>
+      HttpResponse.json({ error: { message: "Invalid 'messages[1].content': string too long.", type: 'invalid_request_error', param: 'messages' } }, { status: 400 }),
+    );
     const { app } = setup();
     const res = await postJson(app, '/api/grade', body);
     expect(res.status).toBe(502);
-    expect((await errorBody(res)).error).toMatchObject({ code: 'judge_failed', message: expect.stringContaining('temperature') });
-    expect(bodies).toHaveLength(6); // each order: json_schema, json_object, text
+    expect((await errorBody(res)).error).toMatchObject({ code: 'judge_failed', message: expect.stringContaining('string too long') });
+    expect(bodies).toHaveLength(2); // one per order: a message that is not about the format does not step down
     bodies.length = 0;
     await postJson(app, '/api/grade', body);
     expect(bodies.slice(0, 2).map((b) => JSON.stringify(b.response_format))).toEqual([

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { JudgeRun, KeyPointResult, Usage } from '../../grading/grade-schema.js';
 import { roundScore } from '../../grading/levels.js';
 import type { ChatCompleter, ResponseFormatMode } from '../chat.js';
@@ -25,6 +26,11 @@ export interface LlmJudgeDeps {
   responseFormat?: 'auto' | ResponseFormatMode;
   /** Completion token limit of one judge call. Default 1500. */
   maxTokens?: number;
+  /**
+   * Deadline of one whole grade (both orders, repairs, the follow-up, and waiting for the limiter), in ms.
+   * Default: none. When it passes, calls still running are aborted and the grade is unscored (`timeout`).
+   */
+  gradeTimeoutMs?: number;
   /** Default 0: the same answer should get the same grade. */
   temperature?: number;
   /** Delimiter code of an answer in one order; injectable so tests can pin the prompt. */
@@ -52,13 +58,19 @@ export function createLlmJudge(deps: LlmJudgeDeps): Judge {
   const formats = createFormatSelector(deps.responseFormat ?? 'auto');
   const maxTokens = deps.maxTokens ?? 1500;
   const nonce = deps.nonce ?? answerNonce;
+  const contexts = new Map<string, number>();
 
   return {
     kind: 'llm',
     model,
     promptVersion: prompts.version,
     async evaluate(task, options): Promise<JudgeVerdict> {
+      const deadline = deps.gradeTimeoutMs ? AbortSignal.timeout(deps.gradeTimeoutMs) : undefined;
+      const signals = [options?.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
       const ctx: CallContext = {
+        deadline,
+        deadlineMs: deps.gradeTimeoutMs,
+        contexts,
         completer: deps.completer,
         limiter: deps.limiter,
         formats,
@@ -66,7 +78,7 @@ export function createLlmJudge(deps: LlmJudgeDeps): Judge {
         temperature: deps.temperature ?? 0,
         promptVersion: prompts.version,
         questionId: task.questionId,
-        signal: options?.signal,
+        signal: gradeSignal(signals),
         onLlmCall: options?.onLlmCall,
         clock: deps.clock ?? (() => new Date()),
         now: deps.now ?? (() => performance.now()),
@@ -129,6 +141,19 @@ export function createLlmJudge(deps: LlmJudgeDeps): Judge {
       };
     },
   };
+}
+
+/**
+ * The one signal a grade's calls listen to: the caller's and the grade's deadline. Its own object, so the
+ * listeners of one grade's calls (the SDK adds one per HTTP attempt and never removes it) do not pile up on a
+ * signal the caller shares between many grades.
+ */
+function gradeSignal(signals: AbortSignal[]): AbortSignal | undefined {
+  if (signals.length === 0) return undefined;
+  const signal = AbortSignal.any(signals);
+  // Both orders, their retries, repairs and the follow-up: more than the default warning level of 10.
+  setMaxListeners(64, signal);
+  return signal;
 }
 
 /** One order's score: the judge's, less the evidence penalty; 1 when the judge saw a manipulation attempt. */

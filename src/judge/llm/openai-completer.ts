@@ -1,78 +1,44 @@
 import OpenAI from 'openai';
-import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { ChatFailure } from '../chat-failure.js';
 import type { ChatCompleter, ChatRequest, ChatResponse } from '../chat.js';
+import { redactSecrets } from '../../store/redact.js';
+import { createModelParamsBook, type ModelParams, type ModelParamsBook } from './model-params.js';
+import {
+  contextNumbers,
+  errorOfJson,
+  isContextLength,
+  isFormatRefusal,
+  isGenerationFailure,
+  type ProviderError,
+  refusedParam,
+} from './provider-errors.js';
+import { REPLY_TOO_LARGE_HEADER } from './provider-fetch.js';
+import { answerOf } from './reply-text.js';
 
-/** The public OpenAI endpoint, used when no base URL is configured. */
-export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+export { createOpenAiClient, OPENAI_DEFAULT_BASE_URL, type OpenAiClientOptions } from './provider-client.js';
+export { RETRY_COUNT_HEADER } from './provider-fetch.js';
 
-export interface OpenAiClientOptions {
-  /** Absent for servers that need none (Ollama, vLLM, llama.cpp). */
-  apiKey?: string | undefined;
-  /** Any OpenAI-compatible `/v1` root. Default: the public OpenAI API. */
-  baseURL?: string | undefined;
-  /** Timeout of one HTTP attempt, in milliseconds. */
-  timeoutMs: number;
-  /** Retries of 408/409/429/5xx and connection failures, with the SDK's backoff or the provider's Retry-After. */
-  maxRetries: number;
-  /** Default: `globalThis.fetch`, looked up on every call so an interceptor installed later still applies. */
-  fetch?: typeof fetch;
-  /** Told about every HTTP attempt beyond the first of one call, i.e. each retry the client makes. */
-  onRetry?: (retry: number) => void;
+/** The wire body: the SDK's params plus the provider-specific fields it passes through untouched. */
+export type RequestBody = OpenAI.ChatCompletionCreateParamsNonStreaming & Record<string, unknown>;
+
+export interface RequestExtras {
+  /** Fields merged into every body (`LLM_EXTRA_BODY`), under the judge's own fields. */
+  extraBody?: Record<string, unknown>;
+  /** `reasoning_effort` to send (`JUDGE_REASONING_EFFORT`); absent sends none. */
+  reasoningEffort?: string | undefined;
 }
 
-/**
- * The SDK has no retry hook, but numbers each HTTP attempt of one call in this header (0 for the first);
- * an attempt numbered 1 or more is a retry.
- */
-export const RETRY_COUNT_HEADER = 'x-stainless-retry-count';
+const DEFAULT_PARAMS: ModelParams = { tokenField: 'max_tokens', omit: new Set() };
 
-/** A `fetch` that reports each retry the SDK makes, then calls `inner` (looked up on every call). */
-export function countingFetch(inner: () => typeof fetch, onRetry: (retry: number) => void): typeof fetch {
-  return (input, init) => {
-    const retry = Number(new Headers(init?.headers).get(RETRY_COUNT_HEADER) ?? 0);
-    if (Number.isInteger(retry) && retry > 0) {
-      try {
-        onRetry(retry);
-      } catch {
-        // A metrics sink that throws must not fail the call.
-      }
-    }
-    return inner().call(globalThis, input, init);
-  };
-}
-
-/**
- * Build the one OpenAI SDK client, from configuration only: every option the SDK would otherwise read from
- * `process.env` is passed explicitly, so `src/main.ts` stays the only reader of the environment.
- *
- * @example
- * const client = createOpenAiClient({ baseURL: 'http://127.0.0.1:11434/v1', timeoutMs: 60_000, maxRetries: 2 });
- */
-export function createOpenAiClient(options: OpenAiClientOptions): OpenAI {
-  return new OpenAI({
-    // Local servers ignore the key, but the SDK refuses to build a client without one.
-    apiKey: options.apiKey ?? 'no-key',
-    baseURL: options.baseURL ?? OPENAI_DEFAULT_BASE_URL,
-    organization: null,
-    project: null,
-    webhookSecret: null,
-    timeout: options.timeoutMs,
-    maxRetries: options.maxRetries,
-    logLevel: 'off',
-    fetch: countingFetch(() => options.fetch ?? globalThis.fetch, options.onRetry ?? (() => undefined)),
-  });
-}
-
-/** The request body the provider receives for one `ChatRequest`. */
-export function toRequestBody(request: ChatRequest): ChatCompletionCreateParamsNonStreaming {
-  const body: ChatCompletionCreateParamsNonStreaming = {
-    model: request.model,
-    messages: request.messages,
-    temperature: request.temperature,
-    // `max_tokens` rather than `max_completion_tokens`: every OpenAI-compatible server understands it.
-    max_tokens: request.maxTokens,
-  };
+/** The request body the provider receives for one `ChatRequest`, with what the model is known to refuse left out. */
+export function toRequestBody(request: ChatRequest, params: ModelParams = DEFAULT_PARAMS, extras: RequestExtras = {}): RequestBody {
+  const body: RequestBody = { ...extras.extraBody, model: request.model, messages: request.messages };
+  delete body.max_tokens;
+  delete body.max_completion_tokens;
+  for (const p of params.omit) delete body[p];
+  if (!params.omit.has('temperature')) body.temperature = request.temperature;
+  body[params.tokenField] = request.maxTokens;
+  if (extras.reasoningEffort) body.reasoning_effort = extras.reasoningEffort as OpenAI.ReasoningEffort;
   if (request.responseFormat === 'json_schema') {
     if (!request.jsonSchema) throw new TypeError('a json_schema request needs jsonSchema');
     body.response_format = {
@@ -81,76 +47,138 @@ export function toRequestBody(request: ChatRequest): ChatCompletionCreateParamsN
     };
   } else if (request.responseFormat === 'json_object') {
     body.response_format = { type: 'json_object' };
+  } else {
+    // `text` sends no response_format at all: some servers reject even `{ type: 'text' }`.
+    delete body.response_format;
   }
-  // `text` sends no response_format at all: some servers reject even `{ type: 'text' }`.
   return body;
 }
 
+export interface CompleterOptions extends RequestExtras {
+  /** Refused parameters learned per model; one book per process by default. */
+  params?: ModelParamsBook;
+}
+
 /**
- * The `ChatCompleter` over an OpenAI-compatible chat completions API. Provider failures come out as a
- * `ChatFailure` once the client's retries are spent; the reply itself is returned as is, for the judge
- * to validate.
+ * The `ChatCompleter` over an OpenAI-compatible chat completions API. A 400 refusing a parameter the judge
+ * can rename or drop is retried without it, and remembered for the model. Provider failures come out as a
+ * `ChatFailure` once the client's retries are spent; the reply's answer text (reasoning removed) is returned
+ * for the judge to validate.
  */
-export function createOpenAiCompleter(client: OpenAI): ChatCompleter {
+export function createOpenAiCompleter(client: OpenAI, options: CompleterOptions = {}): ChatCompleter {
+  const params = options.params ?? createModelParamsBook();
   return {
-    async complete(request, options) {
-      const body = toRequestBody(request);
-      let completion: OpenAI.ChatCompletion;
-      try {
-        completion = await client.chat.completions.create(body, options?.signal ? { signal: options.signal } : {});
-      } catch (err) {
-        throw toChatFailure(err);
+    async complete(request, callOptions) {
+      for (;;) {
+        const sent = params.of(request.model);
+        const body = toRequestBody(request, sent, options);
+        let response: Response;
+        try {
+          response = await client.chat.completions.create(body, callOptions?.signal ? { signal: callOptions.signal } : {}).asResponse();
+        } catch (err) {
+          const failure = toChatFailure(err);
+          const refused = err instanceof OpenAI.BadRequestError || err instanceof OpenAI.UnprocessableEntityError ? refusedParam(providerErrorOf(err)) : null;
+          // One more attempt per newly learned parameter (learned here, or meanwhile by a concurrent call of
+          // the same model); a parameter refused again after it was dropped is a plain failure.
+          if (refused && (params.learn(request.model, refused) || !sameParams(sent, params.of(request.model)))) continue;
+          throw failure;
+        }
+        return readCompletion(response, request);
       }
-      return chatResponseOf(completion, request.model);
     },
   };
 }
 
+function sameParams(a: ModelParams, b: ModelParams): boolean {
+  return a.tokenField === b.tokenField && a.omit.size === b.omit.size && [...a.omit].every((p) => b.omit.has(p));
+}
+
+/** The reply of a 2xx: the answer text of the first choice, or a `ChatFailure` when there is none to read. */
+export async function readCompletion(response: Response, request: ChatRequest): Promise<ChatResponse> {
+  if (response.headers.get(REPLY_TOO_LARGE_HEADER)) {
+    throw new ChatFailure('reply-too-large', `the LLM provider's reply was over ${response.headers.get(REPLY_TOO_LARGE_HEADER)} bytes and was not read`, {
+      status: response.status,
+    });
+  }
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ChatFailure('unavailable', `the LLM provider's reply is not JSON: ${sanitise(text.slice(0, 120))}`, { status: response.status });
+  }
+  return chatResponseOf(json, request, response.status);
+}
+
 /**
- * The `ChatResponse` of one chat completion body, whether it came from a live call or from a line of a
- * Batch API output file.
+ * The reply in a chat completion body, whether it came from a live call or from a line of a Batch API
+ * output file: the answer text of the first choice, or a `ChatFailure` when there is none to read (a 200
+ * whose body is `{ error }` is the provider's failure, not an empty answer).
  */
-export function chatResponseOf(completion: OpenAI.ChatCompletion, requestedModel: string): ChatResponse {
-  const choice = completion.choices[0];
-  const usage = completion.usage;
+export function chatResponseOf(json: unknown, request: ChatRequest, status?: number): ChatResponse {
+  const details = status === undefined ? {} : { status };
+  const completion = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+  const choices = Array.isArray(completion.choices) ? (completion.choices as unknown[]) : [];
+  const choice = (choices[0] ?? null) as Record<string, unknown> | null;
+  if (!choice) throw new ChatFailure('unavailable', 'the LLM provider answered without any choice', details);
+  const message = (typeof choice.message === 'object' && choice.message !== null ? choice.message : {}) as Record<string, unknown>;
+  const usage = (completion.usage ?? null) as Record<string, unknown> | null;
+  const promptTokens = Number(usage?.prompt_tokens);
+  const completionTokens = Number(usage?.completion_tokens);
   return {
-    content: choice?.message.content ?? null,
-    refusal: choice?.message.refusal ?? null,
-    finishReason: choice?.finish_reason ?? null,
-    usage: usage ? { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens } : null,
-    model: completion.model || requestedModel,
+    // Only `content`: `reasoning_content` / `reasoning` fields and `thinking` parts are never the verdict.
+    content: answerOf(message.content),
+    refusal: typeof message.refusal === 'string' && message.refusal.trim() ? message.refusal : null,
+    finishReason: typeof choice.finish_reason === 'string' ? choice.finish_reason : null,
+    usage: Number.isFinite(promptTokens) && Number.isFinite(completionTokens) ? { promptTokens, completionTokens } : null,
+    model: typeof completion.model === 'string' && completion.model ? completion.model : request.model,
   };
 }
 
-/** Map whatever the SDK threw to a `ChatFailure`. Matched by class, never by name (see STACK.md). */
+function providerErrorOf(err: InstanceType<typeof OpenAI.APIError>): ProviderError {
+  const e = errorOfJson({ error: err.error }) ?? { message: err.message };
+  return { ...e, ...(err.code ? { code: err.code } : {}), ...(err.param ? { param: err.param } : {}) };
+}
+
+/** Map whatever the SDK threw to a `ChatFailure`, masked. Matched by class, never by name (see STACK.md). */
 export function toChatFailure(err: unknown): ChatFailure {
   if (err instanceof ChatFailure) return err;
-  const cause = { cause: err };
-  if (err instanceof OpenAI.APIUserAbortError) return new ChatFailure('aborted', 'the request was cancelled', {}, cause);
-  if (err instanceof OpenAI.APIConnectionTimeoutError) {
-    return new ChatFailure('timeout', 'the LLM provider did not answer in time', {}, cause);
-  }
+  // The SDK's error is not kept as the cause: its message may hold the provider's echo of the key.
+  if (err instanceof OpenAI.APIUserAbortError) return new ChatFailure('aborted', 'the request was cancelled');
+  if (err instanceof OpenAI.APIConnectionTimeoutError) return new ChatFailure('timeout', 'the LLM provider did not answer in time');
   if (err instanceof OpenAI.APIConnectionError) {
-    return new ChatFailure('unavailable', `could not reach the LLM provider: ${err.message}`, {}, cause);
+    return new ChatFailure('unavailable', `could not reach the LLM provider: ${sanitise(err.message)}`);
   }
   if (err instanceof OpenAI.APIError) {
     const status = err.status;
+    const e = providerErrorOf(err);
+    const full = redactSecrets(e.message);
     const retryAfterSeconds = retryAfterOf(err.headers);
     const details = {
       ...(status !== undefined ? { status } : {}),
       ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+      providerMessage: full.slice(0, 4000),
     };
-    const said = `the LLM provider answered ${clip(err.message)}`;
-    if (err instanceof OpenAI.RateLimitError) return new ChatFailure('rate-limited', said, details, cause);
-    if (status === undefined || status >= 500 || status === 408 || status === 409) {
-      return new ChatFailure('unavailable', said, details, cause);
+    const said = `the LLM provider answered ${status ?? ''} ${sanitise(full)}`.replace(/\s+/g, ' ');
+    const clientError = status === 400 || status === 413 || status === 422;
+    if ((clientError || status === undefined) && isContextLength(e)) {
+      const n = contextNumbers(e);
+      return new ChatFailure('context-length', said, {
+        ...details,
+        ...(n.context !== undefined ? { contextTokens: n.context } : {}),
+        ...(n.prompt !== undefined ? { promptTokens: n.prompt } : {}),
+      });
     }
-    if (status === 400 || status === 422) return new ChatFailure('bad-request', said, details, cause);
-    if (status === 401 || status === 403) return new ChatFailure('auth', said, details, cause);
-    if (status === 404) return new ChatFailure('not-found', said, details, cause);
-    return new ChatFailure('provider-error', said, details, cause);
+    if (clientError && isGenerationFailure(e)) return new ChatFailure('generation-failed', said, details);
+    if ((clientError || (status ?? 0) >= 500) && isFormatRefusal(e)) return new ChatFailure('format-unsupported', said, details);
+    if (err instanceof OpenAI.RateLimitError) return new ChatFailure('rate-limited', said, details);
+    if (status === undefined || status >= 500 || status === 408 || status === 409) return new ChatFailure('unavailable', said, details);
+    if (clientError) return new ChatFailure('bad-request', said, details);
+    if (status === 401 || status === 403) return new ChatFailure('auth', said, details);
+    if (status === 404) return new ChatFailure('not-found', said, details);
+    return new ChatFailure('provider-error', said, details);
   }
-  return new ChatFailure('provider-error', `the LLM call failed: ${clip(String(err))}`, {}, cause);
+  return new ChatFailure('provider-error', `the LLM call failed: ${sanitise(String(err))}`);
 }
 
 /**
@@ -169,7 +197,12 @@ export function retryAfterOf(headers: Headers | undefined, now: number = Date.no
   return waits.length ? Math.max(...waits) : undefined;
 }
 
-// Provider messages can be long (a whole schema error); the client only needs the gist.
-function clip(text: string, max = 300): string {
-  return text.length > max ? `${text.slice(0, max)}...` : text;
+/**
+ * Provider text shown to a candidate: masked, one line, no control characters, and short (a whole schema
+ * error is for the audit log, which keeps the full masked text).
+ */
+export function sanitise(text: string, max = 200): string {
+  // eslint-disable-next-line no-control-regex
+  const one = redactSecrets(text).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max)}...` : one;
 }

@@ -146,6 +146,33 @@ function renderSession(data) {
   renderRetryButton();
 }
 
+// ---------- waiting for a grade ----------
+
+/**
+ * While a grade is awaited: the seconds elapsed, shown in `host` (not in the live status region, which would
+ * be read out every second), and a "Stop waiting" button. Stopping only stops this page from waiting: the
+ * answer is already stored, and the server finishes (or fails) its grade, which a reload or a regrade shows.
+ */
+function startWaiting(host, onStop) {
+  const started = Date.now();
+  const elapsed = el('span', { class: 'elapsed', text: ' 0 s' });
+  const button = el('button', { type: 'button', class: 'secondary stop-waiting', text: 'Stop waiting' });
+  const box = el('p', { class: 'waiting' }, elapsed, ' ', button);
+  host.append(box);
+  const timer = setInterval(() => {
+    elapsed.textContent = ` ${Math.round((Date.now() - started) / 1000)} s`;
+  }, 1000);
+  const stop = () => {
+    clearInterval(timer);
+    box.remove();
+  };
+  button.addEventListener('click', () => {
+    stop();
+    onStop();
+  });
+  return { stop };
+}
+
 // ---------- actions ----------
 
 async function startSession(event) {
@@ -206,10 +233,23 @@ async function sendAnswer(event) {
   ui.transcript.append(...added);
   setBusy(true);
   setStatus('Grading your answer…');
+  let abandoned = false;
+  const waiting = startWaiting(pending, () => {
+    abandoned = true;
+    setBusy(false);
+    setStatus('Stopped waiting. Your answer is saved; its grade shows on its card when it is ready, or grade it again from there.');
+    reloadSession();
+  });
   pending.scrollIntoView({ block: 'nearest' });
 
   try {
     const data = await api('POST', `/api/sessions/${encodeURIComponent(state.session.id)}/answers`, retry ? { answer: text, retry: true } : { answer: text });
+    if (abandoned) {
+      // The grade came after all: show it, unless the next answer is being graded now (redrawing would drop
+      // that answer's pending card; the next reload shows this grade).
+      if (!state.busy) await reloadSession();
+      return;
+    }
     state.session = data.session;
     state.lastTurn = data.turn;
     state.retrying = false;
@@ -230,6 +270,10 @@ async function sendAnswer(event) {
       if (heading) heading.focus();
     }
   } catch (err) {
+    if (abandoned) {
+      if (!state.busy) await reloadSession();
+      return;
+    }
     // Nothing was stored (or the server could not be reached): undo the optimistic items, keep the text.
     for (const node of added) node.remove();
     if (current) {
@@ -242,7 +286,8 @@ async function sendAnswer(event) {
     if (err.status === 409 || err.status === 404 || (err.status === 503 && err.body?.turnId)) await reloadSession();
     focusAnswer();
   } finally {
-    setBusy(false);
+    waiting.stop();
+    if (!abandoned) setBusy(false);
   }
 }
 
@@ -251,8 +296,19 @@ async function regrade(item, turn, button) {
   button.textContent = 'Grading…';
   item.setAttribute('aria-busy', 'true');
   setStatus('Grading your answer again…');
+  let abandoned = false;
+  const waiting = startWaiting(item, () => {
+    abandoned = true;
+    setStatus('Stopped waiting. Your answer is saved; its grade shows on its card when it is ready.');
+    reloadSession();
+  });
   try {
     const data = await api('POST', `/api/turns/${encodeURIComponent(turn.id)}/regrade`);
+    waiting.stop();
+    if (abandoned) {
+      await reloadSession();
+      return;
+    }
     state.session = data.session;
     if (state.lastTurn && state.lastTurn.id === data.turn.id) state.lastTurn = data.turn;
     fillResult(item, data.turn, regrade);
@@ -263,6 +319,8 @@ async function regrade(item, turn, button) {
     const heading = item.querySelector('h3, button.regrade');
     if (heading) heading.focus();
   } catch (err) {
+    waiting.stop();
+    if (abandoned) return;
     item.removeAttribute('aria-busy');
     button.disabled = false;
     button.textContent = 'Try grading again';
