@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { composeServices } from '../src/compose.js';
+import { buildCoach } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
-import { createApp } from '../src/http/app.js';
 
 /** Goal: while another process holds the database's write lock, `/healthz` still answers within this (worst case). */
 export const LOCKED_HEALTHZ_GOAL_MS = 100;
@@ -30,8 +29,8 @@ const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math
  */
 async function healthzWhile(dir: string, name: string, env: Record<string, string>, locked: boolean, inFlight: number, samples: number): Promise<Figures> {
   const path = join(dir, `${name}.db`);
-  const services = composeServices(loadConfig({ DB_PATH: path, RATE_LIMIT_PER_MIN: '1000000', RATE_LIMIT_READS_PER_MIN: '1000000', ...env }), { warn: () => undefined, processMetrics: false });
-  const app = createApp({ ...services, logError: () => undefined });
+  const services = buildCoach(loadConfig({ DB_PATH: path, RATE_LIMIT_PER_MIN: '1000000', RATE_LIMIT_READS_PER_MIN: '1000000', ...env }), { warn: () => undefined, processMetrics: false, logError: () => undefined });
+  const { app } = services;
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await once(server, 'listening');
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

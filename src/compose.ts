@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import { type BankIndex, createBankIndex } from './bank/bank-index.js';
 import { loadBank } from './bank/load-bank.js';
 import { type Config, judgeKindFor } from './config.js';
@@ -11,7 +12,7 @@ import { type SecurityDeps, securityFromConfig } from './http/security.js';
 import { createEmbeddedJudge } from './judge/embedded/embedded-judge.js';
 import type { Judge } from './judge/judge.js';
 import { createConfiguredLlmJudge } from './judge/llm/configured-judge.js';
-import { createLlmAdmission } from './judge/llm/llm-admission.js';
+import { createLlmAdmission, type LimiterState } from './judge/llm/llm-admission.js';
 import { createLlmLimiter, type LlmLimiter } from './judge/llm/llm-limiter.js';
 import { loadJudgePromptVersion } from './judge/llm/prompt-versions.js';
 import { type ExperimentConfig, experimentFromConfig } from './experiments/experiment-config.js';
@@ -21,6 +22,11 @@ import type { MonitoringDeps } from './http/routes/monitoring.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { DEFAULT_DB_PATH } from './store/db.js';
 import { createStore, type Store } from './store/store.js';
+import { redactSecrets } from './store/redact.js';
+import { createApp, type App } from './http/app.js';
+import type { ErrorLogger } from './http/on-error.js';
+import type { RandomSource } from './sessions/plan.js';
+import { createSessionService, type SessionService } from './sessions/session-service.js';
 
 export interface Services {
   config: Config;
@@ -30,7 +36,7 @@ export interface Services {
   calibration: Calibrator | null;
   grade: GradeFn;
   /** The one bound on concurrent LLM calls, null with the embedded judge. */
-  llmLimiter: LlmLimiter | null;
+  llmLimiter: LimiterState | null;
   /** Open database; the caller closes it on shutdown. */
   store: Store;
   /** API keys, rate limits, CORS and security headers. */
@@ -47,6 +53,10 @@ export interface Services {
   monitoring: MonitoringDeps;
   /** Prompt A/B variant of a new session. */
   assignVariant: (sessionId: string) => 'A' | 'B';
+  /** The one session service: the routes and the crash recovery share it, so both see the turns being graded. */
+  sessions: SessionService;
+  /** Where unexpected errors go. */
+  logError: ErrorLogger;
 }
 
 export interface ComposeOptions {
@@ -82,29 +92,99 @@ export function createJudge(config: Config, options: JudgeOptions = {}): Judge {
   });
 }
 
+/**
+ * What a caller may swap in the one assembly: tests give a scripted judge, a seeded random source, a clock,
+ * an in-memory store; everything not given comes from the configuration, exactly as `main.ts` gets it.
+ */
+export interface CoachOverrides extends ComposeOptions {
+  /** The question bank (default: loaded from `BANK_PATH`). */
+  bank?: BankIndex;
+  /** The serving judge (variant A), instead of the one the configuration asks for. */
+  judge?: Judge;
+  /** The calibration `grade` applies; default: the artifact that fits the judge, if any. */
+  calibration?: Calibrator | null;
+  /** The prompt experiment; default: from the configuration. */
+  experiment?: ExperimentConfig | null;
+  /** Variant B of the experiment; `grade` replaces the `grade()` built over its judge. */
+  candidate?: { judge: Judge; grade?: GradeFn } | null;
+  /** The shared LLM limiter the `judge` override uses; the queue admission and the gauges read it. */
+  llmLimiter?: LimiterState | null;
+  /** Queue admission's assumed first call duration (ms), for `Retry-After` before calls have been timed. */
+  initialCallMs?: number;
+  /** Wraps the judge's `grade()` before the gate, e.g. to count or hold grades. */
+  wrapGrade?: (grade: GradeFn) => GradeFn;
+  /** API keys, rate limits, CORS and the Host allow-list; default: from the configuration. */
+  security?: SecurityDeps;
+  /** The database (default: opened at `DB_PATH`). */
+  store?: Store;
+  /** Question order of new sessions. Default `Math.random`. */
+  random?: RandomSource;
+  /** Wall clock of stored rows. Default: `new Date()`. */
+  now?: () => Date;
+  /** Where unexpected errors go. Default: `console.error`, secrets masked. */
+  logError?: ErrorLogger;
+  /** Drift crossings. Default: the console. */
+  driftLog?: { warn: (line: string) => void; info: (line: string) => void };
+}
+
 /** Wire the coach's services from a parsed configuration. Opens the database, no sockets. */
-export function composeServices(config: Config, options: ComposeOptions = {}): Services {
-  const bank = createBankIndex(loadBank(config.BANK_PATH));
-  const kind = judgeKindFor(config);
-  const experiment = experimentFromConfig(config, kind);
-  const llmLimiter = kind === 'llm' ? createLlmLimiter(config.LLM_CONCURRENCY) : null;
+export function composeServices(config: Config, options: CoachOverrides = {}): Services {
+  const bank = options.bank ?? createBankIndex(loadBank(config.BANK_PATH));
+  const kind = options.judge?.kind ?? judgeKindFor(config);
+  const experiment = options.experiment !== undefined ? options.experiment : experimentFromConfig(config, kind);
+  const ownLimiter = kind === 'llm' && !options.judge ? createLlmLimiter(config.LLM_CONCURRENCY) : null;
+  const llmLimiter = options.llmLimiter !== undefined ? options.llmLimiter : ownLimiter;
   const metrics = createMetrics({ limiter: llmLimiter ?? undefined, processMetrics: options.processMetrics ?? true });
-  const judgeOptions: JudgeOptions = { ...(llmLimiter ? { limiter: llmLimiter } : {}), onRetry: (model) => metrics.llmRetry(model) };
-  const judge = createJudge(config, judgeOptions);
+  const judgeOptions: JudgeOptions = { ...(ownLimiter ? { limiter: ownLimiter } : {}), onRetry: (model) => metrics.llmRetry(model) };
+  const judge = options.judge ?? createJudge(config, judgeOptions);
   const warn = options.warn ?? ((m) => console.warn(`warning: ${m}`));
-  const calibration = loadCalibration({
-    path: config.CALIBRATION_PATH ?? defaultCalibrationPath(judge.kind),
-    explicit: config.CALIBRATION_PATH !== undefined,
-    judge,
-    warn,
-  });
-  const store = createStore({ path: config.DB_PATH ?? DEFAULT_DB_PATH, busyTimeoutMs: config.DB_BUSY_TIMEOUT_MS });
+  const calibration =
+    options.calibration !== undefined
+      ? options.calibration
+      : loadCalibration({
+          path: config.CALIBRATION_PATH ?? defaultCalibrationPath(judge.kind),
+          explicit: config.CALIBRATION_PATH !== undefined,
+          judge,
+          warn,
+        });
+  const store = options.store ?? createStore({ path: config.DB_PATH ?? DEFAULT_DB_PATH, busyTimeoutMs: config.DB_BUSY_TIMEOUT_MS });
+  // The default logger masks: an error's text (or its cause's) may echo the configured key.
+  const logError: ErrorLogger = options.logError ?? ((err) => console.error(redactSecrets(inspect(err))));
   // Every grade, served or candidate, passes the gate: the LLM queue limit and the count of grades in flight.
-  const admission = llmLimiter ? createLlmAdmission({ limiter: llmLimiter, queueMax: config.LLM_QUEUE_MAX }) : null;
+  const admission = llmLimiter
+    ? createLlmAdmission({ limiter: llmLimiter, queueMax: config.LLM_QUEUE_MAX, ...(options.initialCallMs ? { initialCallMs: options.initialCallMs } : {}) })
+    : null;
   const gate = createGradeGate({ admission });
-  const grade = gate.wrap(createGrader({ bank, judge, calibration }));
-  const candidate = experiment ? createCandidate(config, experiment.promptB, judgeOptions, bank, warn, gate) : null;
-  const { served, monitoring } = composeServing({ config, experiment, judge, grade, candidate, store, metrics, llmLimiter });
+  const wrap = options.wrapGrade ?? ((g: GradeFn) => g);
+  const grade = gate.wrap(wrap(createGrader({ bank, judge, calibration })));
+  const candidate =
+    options.candidate !== undefined
+      ? options.candidate && { judge: options.candidate.judge, grade: gate.wrap(options.candidate.grade ?? createGrader({ bank, judge: options.candidate.judge })) }
+      : experiment
+        ? createCandidate(config, experiment.promptB, judgeOptions, bank, warn, gate)
+        : null;
+  const { served, monitoring } = composeServing({
+    config,
+    experiment,
+    judge,
+    grade,
+    candidate,
+    store,
+    metrics,
+    llmLimiter,
+    logError,
+    ...(options.driftLog ? { driftLog: options.driftLog } : {}),
+  });
+  // One session service for the routes and the crash recovery, so both see which turns are being graded.
+  const sessions = createSessionService({
+    store,
+    bank,
+    grade: served.grade,
+    logError,
+    assignVariant: served.assign,
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
   return {
     config,
     bank,
@@ -113,14 +193,22 @@ export function composeServices(config: Config, options: ComposeOptions = {}): S
     grade: served.grade,
     llmLimiter,
     store,
-    security: securityFromConfig(config),
+    security: options.security ?? securityFromConfig(config),
     gate,
     metrics,
     experiment,
     served,
     monitoring,
     assignVariant: served.assign,
+    sessions,
+    logError,
   };
+}
+
+/** The coach: its services and the HTTP app over them. The one assembly of production, load test, bench and tests. */
+export function buildCoach(config: Config, overrides: CoachOverrides = {}): Services & { app: App } {
+  const services = composeServices(config, overrides);
+  return { ...services, app: createApp(services) };
 }
 
 /**

@@ -1,20 +1,15 @@
 import { serve } from '@hono/node-server';
-import { composeServices } from './compose.js';
+import { buildCoach } from './compose.js';
 import { loadConfig } from './config.js';
 import { CoachError, DatabaseUnusableError } from './errors.js';
 import { describeExperiment } from './experiments/experiment-config.js';
-import { createApp } from './http/app.js';
 import { createShutdown } from './server/lifecycle.js';
 import { type Recovery, recoverPendingTurns } from './server/recover-pending.js';
-import { createSessionService } from './sessions/session-service.js';
 
 // The only module that reads process.env, opens a socket and handles signals.
 function start(): void {
-  const services = composeServices(loadConfig(process.env));
-  const { config, judge, store, bank, grade, gate } = services;
-  // One session service for the routes and the crash recovery, so both see which turns are being graded.
-  const sessions = createSessionService({ store, bank, grade, assignVariant: services.assignVariant });
-  const app = createApp({ ...services, sessions });
+  const services = buildCoach(loadConfig(process.env));
+  const { config, judge, store, gate, sessions, app } = services;
   // Drift already present in the grade log is logged now rather than at the first scrape.
   services.monitoring.drift.report();
   const { failed } = store.turns.countByStatus();

@@ -2,13 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { composeServices } from '../src/compose.js';
+import { buildCoach, composeServices } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 import { artifactId, CALIBRATION_FORMAT, interpolate } from '../src/grading/calibration-artifact.js';
 import { Grade } from '../src/grading/grade-schema.js';
 import { roundScore } from '../src/grading/levels.js';
-import { createApp } from '../src/http/app.js';
 import { EMBEDDED_MODEL, EMBEDDED_RULES_VERSION } from '../src/judge/embedded/embedded-judge.js';
 import { postJson } from './helpers/app.js';
 
@@ -41,9 +40,9 @@ describe('calibration artifact in the server', () => {
   it('applies a matching artifact to the raw score and names it on every grade', async () => {
     const { path, artifact } = artifactFile();
     const warnings: string[] = [];
-    const services = composeServices(loadConfig({ DB_PATH: ':memory:', CALIBRATION_PATH: path }), { warn: (m) => warnings.push(m) });
+    const services = buildCoach(loadConfig({ DB_PATH: ':memory:', CALIBRATION_PATH: path }), { warn: (m) => warnings.push(m) });
     expect(services.calibration?.id).toBe(artifact.id);
-    const res = await postJson(createApp(services), '/api/grade', answer);
+    const res = await postJson(services.app, '/api/grade', answer);
     const g = Grade.parse(await res.json());
     expect(g.judge.calibration).toBe(artifact.id);
     expect(g.rawScore).not.toBeNull();

@@ -10,7 +10,7 @@ import { createLlmLimiter } from '../src/judge/llm/llm-limiter.js';
 import { seededRandom } from '../src/sessions/plan.js';
 import { createStore } from '../src/store/store.js';
 import { fakeVerdict } from '../scripts/fake-judge/fake-judge.js';
-import { bank, postJson } from './helpers/app.js';
+import { bank, postJson, testCoach } from './helpers/app.js';
 import { prompts, reply } from './helpers/llm.js';
 import { type AnswerJson, startSession, type TurnJson } from './helpers/session-app.js';
 
@@ -50,11 +50,7 @@ function queueApp() {
   const provider = blockedProvider();
   const limiter = createLlmLimiter(2);
   const judge = createLlmJudge({ completer: provider.completer, model: 'judge-model', prompts, limiter });
-  const gate = createGradeGate({ admission: createLlmAdmission({ limiter, queueMax: 2, initialCallMs: 4000 }) });
-  const store = createStore({ path: ':memory:' });
-  const errors: unknown[] = [];
-  const grade = gate.wrap(createGrader({ bank, judge }));
-  const app = createApp({ bank, grade, judge, store, random: seededRandom(3), logError: (e) => errors.push(e) });
+  const { app, gate, store, errors, grade } = testCoach({ LLM_QUEUE_MAX: '2' }, { judge, llmLimiter: limiter, initialCallMs: 4000, random: seededRandom(3) });
   return { app, provider, limiter, gate, store, errors, grade };
 }
 

@@ -9,7 +9,7 @@ import { classifyRoute, TokenBuckets } from '../src/http/middleware/rate-limit.j
 import type { SecurityDeps } from '../src/http/security.js';
 import { createEmbeddedJudge } from '../src/judge/embedded/embedded-judge.js';
 import { createStore } from '../src/store/store.js';
-import { bank, postJson, testApp } from './helpers/app.js';
+import { bank, postJson, testApp, testCoach } from './helpers/app.js';
 
 function appWith(overrides: Partial<SecurityDeps> = {}, clock = { t: 0 }) {
   const judge = createEmbeddedJudge();
@@ -25,7 +25,7 @@ function appWith(overrides: Partial<SecurityDeps> = {}, clock = { t: 0 }) {
     authFailures: new TokenBuckets(1000, now),
     ...overrides,
   };
-  const app = createApp({ bank, grade: createGrader({ bank, judge }), judge, security, store: createStore({ path: ':memory:' }) });
+  const { app } = testCoach({}, { judge, security });
   return { app, security, clock };
 }
 
@@ -238,7 +238,7 @@ describe('the chat page when API keys are required', () => {
       clientAddress: () => 'a',
       corsOrigins: [],
     };
-    const app = createApp({ bank, grade: createGrader({ bank, judge }), judge, security, store: createStore({ path: ':memory:' }) });
+    const { app } = testCoach({}, { judge, security });
     const html = await (await app.request('/')).text();
     const token = /<meta name="coach-api-token" content="([^"]+)"/.exec(html)?.[1];
     expect(token).toMatch(/^page\./);

@@ -193,7 +193,7 @@ describe('shadow mode', () => {
   });
 
   it('skips the shadow grade while LLM calls are queued, and counts the skip', async () => {
-    const busy = { pendingCount: 3, activeCount: 4 };
+    const busy = { pendingCount: 3, activeCount: 4, concurrency: 4 };
     const limiter = createLlmLimiter(4);
     const { app, store, served, metrics } = servedApp({
       judge: promptJudge(fakeJudgeCompleter(), 'default', limiter),

@@ -202,12 +202,4 @@ describe('session API errors', () => {
     const one = await app.request(`/api/turns/${r.turn.id}`);
     expect(((await one.json()) as { turn: TurnJson }).turn).toMatchObject({ id: r.turn.id, status: 'graded', grading: false });
   });
-
-  it('is not served without a store, and the core API still is', async () => {
-    const { app } = testApp();
-    expect((await app.request('/healthz')).status).toBe(200);
-    const { app: bare } = (await import('./helpers/bare-app.js')).bareApp();
-    expect((await postJson(bare, '/api/sessions', {})).status).toBe(404);
-    expect((await bare.request('/')).status).toBe(404);
-  });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createGrader } from '../src/grading/grade.js';
 import { createApp } from '../src/http/app.js';
 import { createStore } from '../src/store/store.js';
-import { bank } from './helpers/app.js';
+import { bank, testCoach } from './helpers/app.js';
 import { scriptedJudge, swappedVerdict } from './helpers/fake-judge.js';
 import { sessionApp } from './helpers/session-app.js';
 
@@ -28,7 +28,7 @@ describe('GET /', () => {
 
   it('names the LLM model when the LLM judge serves', async () => {
     const judge = scriptedJudge([swappedVerdict(3, 3)]);
-    const app = createApp({ bank, judge, grade: createGrader({ bank, judge }), store: createStore({ path: ':memory:' }) });
+    const { app } = testCoach({}, { judge });
     expect(await (await app.request('/')).text()).toContain('LLM judge: fake-llm-1');
   });
 });

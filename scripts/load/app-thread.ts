@@ -1,9 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serve } from '@hono/node-server';
 import { z } from 'zod';
-import { composeServices } from '../../src/compose.js';
+import { buildCoach } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
-import { createApp } from '../../src/http/app.js';
 import { createShutdown } from '../../src/server/lifecycle.js';
 import { heapAfterGc } from './threads.js';
 
@@ -11,8 +10,8 @@ import { heapAfterGc } from './threads.js';
 const env = z.record(z.string(), z.string()).parse(workerData);
 const port = parentPort;
 if (!port) throw new Error('app-thread.ts runs as a worker thread');
-const services = composeServices(loadConfig(env), { warn: () => undefined });
-const app = createApp({ ...services, logError: (err) => console.error(err) });
+const services = buildCoach(loadConfig(env), { warn: () => undefined, logError: (err) => console.error(err) });
+const { app } = services;
 let maxQueued = 0;
 const sampler = setInterval(() => {
   maxQueued = Math.max(maxQueued, services.llmLimiter?.pendingCount ?? 0);

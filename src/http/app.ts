@@ -1,14 +1,10 @@
-import { inspect } from 'node:util';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { BankIndex } from '../bank/bank-index.js';
 import type { GradeFn } from '../grading/grade.js';
 import type { Judge } from '../judge/judge.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { RandomSource } from '../sessions/plan.js';
-import { createSessionService, type SessionService } from '../sessions/session-service.js';
-import { redactSecrets } from '../store/redact.js';
-import type { Store } from '../store/store.js';
+import type { SessionService } from '../sessions/session-service.js';
 import { webRoutes, webSpecs } from '../web/web-routes.js';
 import { createOnError, type ErrorLogger } from './on-error.js';
 import { buildOpenApiDocument } from './openapi/document.js';
@@ -28,43 +24,36 @@ export interface AppDeps {
   grade: GradeFn;
   /** The judge behind `grade`, for reporting which one is serving. */
   judge: Pick<Judge, 'kind' | 'model' | 'promptVersion'>;
+  /** Where unexpected errors go. */
+  logError: ErrorLogger;
+  /** CORS, API keys, rate limits, the Host allow-list. */
+  security: SecurityDeps;
+  /** The session service over the store (shared with the crash recovery). */
+  sessions: SessionService;
+  /** Prometheus series: times every request and serves `GET /metrics`. */
+  metrics: Metrics;
+  /** Drift and prompt A/B readings, served under `/api/monitoring`. */
+  monitoring: MonitoringDeps;
   /** Largest request body accepted on any route, in bytes. Default 64 KiB. */
   maxBodyBytes?: number;
-  /** Where unexpected errors go. Default: `console.error`. */
-  logError?: ErrorLogger;
-  /** Sessions, turns and the LLM audit log. Without it the sessions API and the web chat are not served. */
-  store?: Store;
-  /** Question order of new sessions. Default `Math.random`. */
-  random?: RandomSource;
-  /** CORS, API keys and rate limits; without it only security headers and the body limit apply. */
-  security?: SecurityDeps;
-  /** The session service over `store`, when the caller shares it (crash recovery); built here otherwise. */
-  sessions?: SessionService;
-  /** Prometheus series: times every request and serves `GET /metrics`. */
-  metrics?: Metrics;
-  /** Drift and prompt A/B readings, served under `/api/monitoring`. */
-  monitoring?: MonitoringDeps;
-  /** Prompt A/B variant of a new session. Default: none recorded. */
-  assignVariant?: (sessionId: string) => 'A' | 'B';
 }
 
 /**
- * Build the HTTP app. No sockets, no env: `src/main.ts` serves it, tests call `app.request()`.
+ * Build the HTTP app over composed services; `buildCoach` (src/compose.ts) is its one caller. No sockets, no env.
  *
  * @example
- * const app = createApp({ bank, grade, judge });
+ * const { app } = buildCoach(loadConfig({ DB_PATH: ':memory:' }));
  * const res = await app.request('/api/questions');
  */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
-  // The default logger masks: an error's text (or its cause's) may echo the configured key.
-  const logError: ErrorLogger = deps.logError ?? ((err) => console.error(redactSecrets(inspect(err))));
+  const logError = deps.logError;
   const maxBody = deps.maxBodyBytes ?? 64 * 1024;
 
   // First, so rejected requests (401, 413, 429) are timed too.
-  if (deps.metrics) app.use('*', deps.metrics.http);
-  app.use('*', securityHeaders({ trustProxy: deps.security?.trustProxy ?? false }));
-  if (deps.security) installSecurity(app, deps.security);
+  app.use('*', deps.metrics.http);
+  app.use('*', securityHeaders({ trustProxy: deps.security.trustProxy ?? false }));
+  installSecurity(app, deps.security);
   app.use(
     '*',
     bodyLimit({
@@ -83,28 +72,14 @@ export function createApp(deps: AppDeps) {
   );
   app.route('/api/questions', questionRoutes(deps.bank));
   app.route('/api/grade', gradeRoutes(deps.grade));
-  if (deps.store) {
-    const sessions = deps.sessions ?? createSessionService({
-      store: deps.store,
-      bank: deps.bank,
-      grade: deps.grade,
-      logError: (err) => logError(err),
-      ...(deps.random ? { random: deps.random } : {}),
-      ...(deps.assignVariant ? { assignVariant: deps.assignVariant } : {}),
-    });
-    app.route('/api/sessions', sessionRoutes(sessions));
-    app.route('/api/turns', turnRoutes(sessions));
-    const tokens = deps.security?.apiKeys.length ? deps.security.pageTokens : null;
-    app.route('/', webRoutes({ ...deps, pageToken: tokens ? () => tokens.issue() : null }));
-  }
+  app.route('/api/sessions', sessionRoutes(deps.sessions));
+  app.route('/api/turns', turnRoutes(deps.sessions));
+  const tokens = deps.security.apiKeys.length ? deps.security.pageTokens : null;
+  app.route('/', webRoutes({ ...deps, pageToken: tokens ? () => tokens.issue() : null }));
+  app.route('/', metricsRoutes(deps.metrics));
+  app.route('/api/monitoring', monitoringRoutes(deps.monitoring));
 
-  if (deps.metrics) app.route('/', metricsRoutes(deps.metrics));
-  if (deps.monitoring) app.route('/api/monitoring', monitoringRoutes(deps.monitoring));
-
-  const specs: RouteSpec[] = [healthSpec, ...questionSpecs, ...gradeSpecs, ...docsSpecs];
-  if (deps.store) specs.push(...sessionSpecs, ...turnSpecs, ...webSpecs);
-  if (deps.metrics) specs.push(...metricsSpecs);
-  if (deps.monitoring) specs.push(...monitoringSpecs);
+  const specs: RouteSpec[] = [healthSpec, ...questionSpecs, ...gradeSpecs, ...docsSpecs, ...sessionSpecs, ...turnSpecs, ...webSpecs, ...metricsSpecs, ...monitoringSpecs];
   let document: unknown;
   app.route(
     '/',

@@ -5,13 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { type BrowserContext, chromium } from 'playwright-core';
-import { createBankIndex } from '../../src/bank/bank-index.js';
-import { loadBank } from '../../src/bank/load-bank.js';
-import { createGrader } from '../../src/grading/grade.js';
-import { createApp } from '../../src/http/app.js';
 import type { Judge } from '../../src/judge/judge.js';
 import { seededRandom } from '../../src/sessions/plan.js';
-import { createStore, type Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import { bank, testCoach } from '../helpers/app.js';
 
 /** Screenshots land here (git-ignored). */
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../../test-results/e2e/', import.meta.url));
@@ -31,7 +28,7 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-export const bank = createBankIndex(loadBank());
+export { bank };
 
 export interface RunningApp {
   url: string;
@@ -42,9 +39,7 @@ export interface RunningApp {
 
 /** The app as `main.ts` wires it, served in-process on a free port with a database in a temp folder. */
 export async function startApp(judge: Judge, dir: string, seed = 3): Promise<RunningApp> {
-  const store = createStore({ path: join(dir, `coach-${judge.kind}.db`) });
-  const errors: unknown[] = [];
-  const app = createApp({ bank, judge, grade: createGrader({ bank, judge }), store, random: seededRandom(seed), logError: (e) => errors.push(e) });
+  const { app, store, errors } = testCoach({ DB_PATH: join(dir, `coach-${judge.kind}.db`) }, { judge, random: seededRandom(seed) });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;

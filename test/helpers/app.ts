@@ -1,35 +1,38 @@
 import { createBankIndex } from '../../src/bank/bank-index.js';
 import { loadBank } from '../../src/bank/load-bank.js';
-import { createGrader } from '../../src/grading/grade.js';
-import { createApp } from '../../src/http/app.js';
-import { composeServing } from '../../src/experiments/serving.js';
-import { createEmbeddedJudge } from '../../src/judge/embedded/embedded-judge.js';
-import { createMetrics } from '../../src/observability/metrics.js';
+import { buildCoach, type CoachOverrides } from '../../src/compose.js';
+import { loadConfig } from '../../src/config.js';
 import { seededRandom } from '../../src/sessions/plan.js';
-import { createStore } from '../../src/store/store.js';
 
 export const bank = createBankIndex(loadBank());
 
-/** The app as `main.ts` wires it with the embedded judge, plus a log of unexpected errors. */
-export function testApp() {
-  const judge = createEmbeddedJudge();
-  const grade = createGrader({ bank, judge });
+/**
+ * The environment every test coach starts from: an in-memory database and rate limits no test reaches
+ * unless it sets its own (the security tests do).
+ */
+export const TEST_ENV: Record<string, string> = { DB_PATH: ':memory:', JUDGE: 'embedded', RATE_LIMIT_PER_MIN: '1000000', RATE_LIMIT_READS_PER_MIN: '1000000' };
+
+/**
+ * The coach as `main.ts` builds it (`buildCoach`), from `TEST_ENV` plus `env`, with the test's overrides.
+ * Defaults for tests: the shared bank, no calibration (scores are the judge's own), no process metrics,
+ * warnings dropped and unexpected errors collected in `errors`.
+ */
+export function testCoach(env: Record<string, string> = {}, overrides: CoachOverrides = {}) {
   const errors: unknown[] = [];
-  const store = createStore({ path: ':memory:' });
-  // Metrics and the monitoring routes as composeServices adds them; `grade` stays the bare one.
-  const metrics = createMetrics({ processMetrics: false });
-  const { monitoring } = composeServing({
-    config: { JUDGE_PROMPT: 'default', DRIFT_BASELINE_SIZE: 200, DRIFT_WINDOW_SIZE: 200, DRIFT_QUESTION_SIZE: 100 },
-    experiment: null,
-    judge,
-    grade,
-    candidate: null,
-    store,
-    metrics,
-    llmLimiter: null,
+  const coach = buildCoach(loadConfig({ ...TEST_ENV, ...env }), {
+    bank,
+    calibration: null,
+    processMetrics: false,
+    warn: () => undefined,
+    logError: (e) => errors.push(e),
+    ...overrides,
   });
-  const app = createApp({ bank, grade, judge, store, random: seededRandom(7), logError: (e) => errors.push(e), metrics, monitoring });
-  return { app, grade, judge, store, errors, metrics };
+  return { ...coach, errors };
+}
+
+/** The coach with the embedded judge and questions in a fixed order, plus a log of unexpected errors. */
+export function testApp() {
+  return testCoach({}, { random: seededRandom(7) });
 }
 
 export function postJson(app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> }, path: string, body: unknown) {

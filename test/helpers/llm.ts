@@ -1,12 +1,11 @@
 import type { ChatCompleter, ChatRequest, ChatResponse } from '../../src/judge/chat.js';
 import { createGrader } from '../../src/grading/grade.js';
-import { createApp } from '../../src/http/app.js';
 import { loadJudgePrompts } from '../../src/judge/llm/judge-prompts.js';
 import { createLlmJudge, type LlmJudgeDeps } from '../../src/judge/llm/llm-judge.js';
 import { createLlmLimiter } from '../../src/judge/llm/llm-limiter.js';
 import type { LlmCallRecord } from '../../src/judge/chat.js';
 import { fakeFollowUp, type FakeJudgeOptions, fakeVerdict } from '../../scripts/fake-judge/fake-judge.js';
-import { bank } from './app.js';
+import { bank, testCoach } from './app.js';
 
 export const prompts = loadJudgePrompts();
 
@@ -50,8 +49,7 @@ export function llmSetup(completer: ChatCompleter, over: Partial<LlmJudgeDeps> =
   const judge = createLlmJudge({ completer, model: 'judge-model', prompts, limiter, ...over });
   const grade = createGrader({ bank, judge });
   const calls: LlmCallRecord[] = [];
-  const errors: unknown[] = [];
-  const app = createApp({ bank, grade, judge, logError: (e) => errors.push(e) });
+  const { app, errors } = testCoach({}, { judge, llmLimiter: limiter });
   return { judge, grade, limiter, calls, onLlmCall: (r: LlmCallRecord) => calls.push(r), app, errors };
 }
 

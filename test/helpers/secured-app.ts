@@ -1,11 +1,8 @@
+import { buildCoach } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
-import { createGrader, type GradeFn } from '../../src/grading/grade.js';
-import { createApp } from '../../src/http/app.js';
-import { securityFromConfig } from '../../src/http/security.js';
-import { createEmbeddedJudge } from '../../src/judge/embedded/embedded-judge.js';
-import { createMetrics } from '../../src/observability/metrics.js';
+import type { GradeFn } from '../../src/grading/grade.js';
 import { seededRandom } from '../../src/sessions/plan.js';
-import { createStore, type Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { bank } from './app.js';
 
 /**
@@ -14,21 +11,25 @@ import { bank } from './app.js';
  * a request reached the judge, and awaits `beforeGrade` first, so a test can hold a grade in flight.
  */
 export function securedApp(env: Record<string, string> = {}, options: { store?: Store; beforeGrade?: () => Promise<void> } = {}) {
-  const config = loadConfig(env);
-  const judge = createEmbeddedJudge();
-  const inner = createGrader({ bank, judge });
   const calls = { grades: 0 };
-  const grade: GradeFn = async (request, opts) => {
+  const errors: unknown[] = [];
+  const counted = (inner: GradeFn): GradeFn => async (request, opts) => {
     calls.grades += 1;
     await options.beforeGrade?.();
     return inner(request, opts);
   };
-  const store = options.store ?? createStore({ path: ':memory:' });
-  const errors: unknown[] = [];
-  const security = securityFromConfig(config);
-  const metrics = createMetrics({ processMetrics: false });
-  const app = createApp({ bank, grade, judge, store, security, metrics, random: seededRandom(3), logError: (e) => errors.push(e) });
-  return { app, store, security, calls, errors, config };
+  // The configuration's own rate limits: only DB_PATH and JUDGE come from the test defaults.
+  const coach = buildCoach(loadConfig({ DB_PATH: ':memory:', JUDGE: 'embedded', ...env }), {
+    bank,
+    calibration: null,
+    processMetrics: false,
+    warn: () => undefined,
+    logError: (e) => errors.push(e),
+    random: seededRandom(3),
+    wrapGrade: counted,
+    ...(options.store ? { store: options.store } : {}),
+  });
+  return { app: coach.app, store: coach.store, security: coach.security, calls, errors, config: coach.config };
 }
 
 export const validAnswer = { questionId: 'data-drift', answer: 'Inputs in production move away from the training data.' };

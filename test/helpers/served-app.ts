@@ -5,12 +5,13 @@ import { createApp } from '../../src/http/app.js';
 import type { ChatCompleter } from '../../src/judge/chat.js';
 import type { Judge } from '../../src/judge/judge.js';
 import { createLlmJudge } from '../../src/judge/llm/llm-judge.js';
+import type { LimiterState } from '../../src/judge/llm/llm-admission.js';
 import { createLlmLimiter, type LlmLimiter } from '../../src/judge/llm/llm-limiter.js';
 import { loadJudgePromptVersion } from '../../src/judge/llm/prompt-versions.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { seededRandom } from '../../src/sessions/plan.js';
 import { createStore, type Store } from '../../src/store/store.js';
-import { bank } from './app.js';
+import { testCoach } from './app.js';
 
 /** An LLM judge with a named prompt version over a scripted completer. */
 export function promptJudge(completer: ChatCompleter, promptName: string, limiter: LlmLimiter): Judge {
@@ -23,7 +24,7 @@ export interface ServedAppOptions {
   candidate?: { judge: Judge; grade?: GradeFn } | null;
   experiment?: Omit<ExperimentConfig, 'promptA'> | null;
   store?: Store;
-  limiter?: { readonly pendingCount: number; readonly activeCount: number } | null;
+  limiter?: LimiterState | null;
   drift?: { baseline: number; window: number; question: number };
 }
 
@@ -32,39 +33,20 @@ export interface ServedAppOptions {
  * around judges of the test's choice, with every log line captured.
  */
 export function servedApp(options: ServedAppOptions) {
-  const store = options.store ?? createStore({ path: ':memory:' });
-  const metrics = createMetrics({ processMetrics: false, limiter: options.limiter ?? undefined });
-  const errors: unknown[] = [];
   const warnings: string[] = [];
   const infos: string[] = [];
   const drift = options.drift ?? { baseline: 200, window: 200, question: 100 };
-  const candidate = options.candidate
-    ? { judge: options.candidate.judge, grade: options.candidate.grade ?? createGrader({ bank, judge: options.candidate.judge }) }
-    : null;
-  const experiment = options.experiment ? { promptA: 'default', ...options.experiment } : null;
-  const { served, monitoring } = composeServing({
-    config: { JUDGE_PROMPT: 'default', DRIFT_BASELINE_SIZE: drift.baseline, DRIFT_WINDOW_SIZE: drift.window, DRIFT_QUESTION_SIZE: drift.question },
-    experiment,
+  const env = { DRIFT_BASELINE_SIZE: String(drift.baseline), DRIFT_WINDOW_SIZE: String(drift.window), DRIFT_QUESTION_SIZE: String(drift.question) };
+  const coach = testCoach(env, {
     judge: options.judge,
-    grade: createGrader({ bank, judge: options.judge }),
-    candidate,
-    store,
-    metrics,
+    candidate: options.candidate ?? null,
+    experiment: options.experiment ? { promptA: 'default', ...options.experiment } : null,
     llmLimiter: options.limiter ?? null,
-    logError: (e) => errors.push(e),
-    driftLog: { warn: (l) => warnings.push(l), info: (l) => infos.push(l) },
-  });
-  const app = createApp({
-    bank,
-    grade: served.grade,
-    judge: options.judge,
-    store,
-    metrics,
-    monitoring,
-    assignVariant: served.assign,
     random: seededRandom(3),
-    logError: (e) => errors.push(e),
+    driftLog: { warn: (l) => warnings.push(l), info: (l) => infos.push(l) },
+    ...(options.store ? { store: options.store } : {}),
   });
+  const { app, store, metrics, served, monitoring, errors } = coach;
   return { app, store, metrics, served, monitoring, errors, warnings, infos };
 }
 

@@ -1,7 +1,4 @@
 import type { z } from 'zod';
-import { createGrader } from '../../src/grading/grade.js';
-import { createApp } from '../../src/http/app.js';
-import { createEmbeddedJudge } from '../../src/judge/embedded/embedded-judge.js';
 import type { Judge } from '../../src/judge/judge.js';
 import { seededRandom } from '../../src/sessions/plan.js';
 import {
@@ -12,17 +9,17 @@ import {
   StartedSessionSchema,
   type TurnViewSchema,
 } from '../../src/sessions/view-schemas.js';
-import { createStore, type Store } from '../../src/store/store.js';
-import { bank, postJson } from './app.js';
+import type { Store } from '../../src/store/store.js';
+import { bank, postJson, testCoach } from './app.js';
 
 /** The app with a store (in memory unless a store is given) and a judge of the test's choice. */
 export function sessionApp(options: { judge?: Judge; store?: Store; seed?: number } = {}) {
-  const judge = options.judge ?? createEmbeddedJudge();
-  const store = options.store ?? createStore({ path: ':memory:' });
-  const grade = createGrader({ bank, judge });
-  const errors: unknown[] = [];
-  const app = createApp({ bank, grade, judge, store, random: seededRandom(options.seed ?? 1), logError: (e) => errors.push(e) });
-  return { app, store, judge, errors };
+  const coach = testCoach({}, {
+    random: seededRandom(options.seed ?? 1),
+    ...(options.judge ? { judge: options.judge } : {}),
+    ...(options.store ? { store: options.store } : {}),
+  });
+  return { app: coach.app, store: coach.store, judge: coach.judge, errors: coach.errors };
 }
 type AppLike = ReturnType<typeof sessionApp>['app'];
 

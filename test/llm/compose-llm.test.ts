@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { composeServices } from '../../src/compose.js';
+import { buildCoach, composeServices } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 import { Grade } from '../../src/grading/grade-schema.js';
-import { createApp } from '../../src/http/app.js';
 import { postJson } from '../helpers/app.js';
 import { fakeJudgeHandler, LLM_BASE_URL, mswServer } from '../helpers/msw.js';
 
@@ -16,10 +15,10 @@ describe('compose with an LLM configured', () => {
   it('serves LLM grades when OPENAI_BASE_URL is set, with one shared limiter', async () => {
     const seen: unknown[] = [];
     server.use(fakeJudgeHandler({}, seen));
-    const services = composeServices(loadConfig({ DB_PATH: ':memory:', OPENAI_BASE_URL: LLM_BASE_URL, JUDGE_MODEL: 'llama3.1:8b', LLM_CONCURRENCY: '3' }));
+    const services = buildCoach(loadConfig({ DB_PATH: ':memory:', OPENAI_BASE_URL: LLM_BASE_URL, JUDGE_MODEL: 'llama3.1:8b', LLM_CONCURRENCY: '3' }), { logError: () => undefined });
     expect(services.judge).toMatchObject({ kind: 'llm', model: 'llama3.1:8b', promptVersion: expect.stringMatching(/^judge-/) });
     expect(services.llmLimiter?.concurrency).toBe(3);
-    const app = createApp({ ...services, logError: () => undefined });
+    const { app } = services;
     expect(await (await app.request('/healthz')).json()).toMatchObject({ judge: { kind: 'llm', model: 'llama3.1:8b' } });
     const res = await postJson(app, '/api/grade', { questionId: 'mlops', answer: 'MLOps is the practice of reliably building, deploying and monitoring ML systems across their whole lifecycle.' });
     expect(res.status).toBe(200);

@@ -1,9 +1,8 @@
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CompletionRequest, fakeCompletion } from '../../scripts/fake-judge/fake-completion.js';
-import { composeServices } from '../../src/compose.js';
+import { buildCoach } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
-import { createApp } from '../../src/http/app.js';
 import { postJson } from '../helpers/app.js';
 import { COMPLETIONS_URL, LLM_BASE_URL, mswServer } from '../helpers/msw.js';
 import { parseProm } from '../helpers/prom.js';
@@ -18,8 +17,8 @@ const MODEL = 'judge-model';
 
 /** The app as `main.ts` builds it, against the msw provider. */
 function app() {
-  const services = composeServices(loadConfig({ DB_PATH: ':memory:', OPENAI_BASE_URL: LLM_BASE_URL, JUDGE_MODEL: MODEL }), { processMetrics: false, warn: () => undefined });
-  return { app: createApp({ ...services, logError: () => undefined }), services };
+  const services = buildCoach(loadConfig({ DB_PATH: ':memory:', OPENAI_BASE_URL: LLM_BASE_URL, JUDGE_MODEL: MODEL }), { processMetrics: false, warn: () => undefined, logError: () => undefined });
+  return { app: services.app, services };
 }
 
 /**
@@ -86,8 +85,7 @@ describe('GET /metrics', () => {
   });
 
   it('serves Node process metrics by default', async () => {
-    const services = composeServices(loadConfig({ DB_PATH: ':memory:' }), { warn: () => undefined });
-    const { series } = await scrape(createApp(services));
+    const { series } = await scrape(buildCoach(loadConfig({ DB_PATH: ':memory:' }), { warn: () => undefined }).app);
     expect(series.get('coach_process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 });

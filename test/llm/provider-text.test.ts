@@ -98,14 +98,19 @@ describe('secret masking', () => {
 describe('the default error logger', () => {
   it('masks the configured key in what it prints', async () => {
     const { vi } = await import('vitest');
-    const { createApp } = await import('../../src/http/app.js');
-    const { createEmbeddedJudge } = await import('../../src/judge/embedded/embedded-judge.js');
-    const { bank, postJson } = await import('../helpers/app.js');
+    const { buildCoach } = await import('../../src/compose.js');
+    const { loadConfig } = await import('../../src/config.js');
+    const { bank, postJson, TEST_ENV } = await import('../helpers/app.js');
     registerSecret('key-in-a-log-line-0123');
     const printed: string[] = [];
     const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void printed.push(args.map(String).join(' ')));
     try {
-      const app = createApp({ bank, judge: createEmbeddedJudge(), grade: () => Promise.reject(new Error('provider said: key-in-a-log-line-0123 is wrong')) });
+      // The default error logger: no `logError` override.
+      const { app } = buildCoach(loadConfig(TEST_ENV), {
+        bank,
+        processMetrics: false,
+        wrapGrade: () => () => Promise.reject(new Error('provider said: key-in-a-log-line-0123 is wrong')),
+      });
       const res = await postJson(app, '/api/grade', { questionId: 'data-drift', answer: 'An answer.' });
       expect(res.status).toBe(500);
     } finally {

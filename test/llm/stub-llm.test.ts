@@ -2,10 +2,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStubLlmServer } from '../../scripts/fake-judge/stub-server.js';
-import { composeServices } from '../../src/compose.js';
+import { buildCoach } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
 import { Grade } from '../../src/grading/grade-schema.js';
-import { createApp } from '../../src/http/app.js';
 import { postJson } from '../helpers/app.js';
 
 // The demo server, in-process on a loopback port: the same path as `npm run stub-llm` + `npm start`.
@@ -21,7 +20,7 @@ afterAll(() => new Promise<void>((resolve) => stub.close(() => resolve())));
 
 describe('stub LLM server', () => {
   it('makes POST /api/grade return an LLM grade end to end', async () => {
-    const app = createApp({ ...composeServices(loadConfig({ DB_PATH: ':memory:', OPENAI_BASE_URL: base })), logError: () => undefined });
+    const { app } = buildCoach(loadConfig({ DB_PATH: ':memory:', OPENAI_BASE_URL: base }), { logError: () => undefined });
     const res = await postJson(app, '/api/grade', {
       questionId: 'data-drift',
       answer:

@@ -1,9 +1,8 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { composeServices, type Services } from '../../src/compose.js';
+import { buildCoach } from '../../src/compose.js';
 import { gradeTimeoutMs, loadConfig } from '../../src/config.js';
 import { Grade } from '../../src/grading/grade-schema.js';
-import { createApp } from '../../src/http/app.js';
 import { postJson } from '../helpers/app.js';
 import type { FakeProvider } from './fake-provider.js';
 
@@ -19,8 +18,8 @@ export const ANSWER = {
 export function coach(env: Record<string, string>) {
   const errors: unknown[] = [];
   const config = loadConfig({ DB_PATH: ':memory:', JUDGE: 'llm', ...env });
-  const services: Services = composeServices(config, { warn: () => undefined, processMetrics: false });
-  const app = createApp({ ...services, logError: (e) => errors.push(e) });
+  const services = buildCoach(config, { warn: () => undefined, processMetrics: false, logError: (e) => errors.push(e) });
+  const { app } = services;
   return {
     /** The longest a grade may take: LLM_TIMEOUT_MS x (retries + 1), the SDK's backoff, and 1 s. */
     bound: gradeTimeoutMs(config),
