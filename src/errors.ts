@@ -50,6 +50,15 @@ export class PayloadTooLargeError extends CoachError {
   }
 }
 
+/** A request body over the server's byte limit, refused before it is read to the end. */
+export class BodyTooLargeError extends CoachError {
+  override readonly status = 413;
+  override readonly code = 'payload_too_large';
+  constructor(readonly limit: number) {
+    super(`body: is over ${limit} bytes`);
+  }
+}
+
 export class NotFoundError extends CoachError {
   override readonly status = 404;
   override readonly code = 'not_found';

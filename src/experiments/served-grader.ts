@@ -4,7 +4,7 @@ import type { GradeCallOptions, GradeContext, GradeFn } from '../grading/grade.j
 import type { Grade, GradeRequest } from '../grading/grade-schema.js';
 import type { LlmCallSink } from '../judge/chat.js';
 import type { Metrics } from '../observability/metrics.js';
-import { failureOf } from '../sessions/grade-turn.js';
+import { failureOf } from '../grading/grade-failure.js';
 import type { GradeRole, Variant } from '../store/grade-events-repo.js';
 import { assignVariant, requestKey } from './assignment.js';
 import { type ArmIdentity, gradeEvent, tagGrade } from './grade-event.js';

@@ -6,7 +6,8 @@ import type { Judge } from '../judge/judge.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SessionService } from '../sessions/session-service.js';
 import { webRoutes, webSpecs } from '../web/web-routes.js';
-import { createOnError, type ErrorLogger } from './on-error.js';
+import { BodyTooLargeError, NotFoundError } from '../errors.js';
+import { createOnError, errorResponse, type ErrorLogger } from './on-error.js';
 import { buildOpenApiDocument } from './openapi/document.js';
 import type { RouteSpec } from './openapi/route-spec.js';
 import { docsRoutes, docsSpecs } from './routes/docs.js';
@@ -58,8 +59,7 @@ export function createApp(deps: AppDeps) {
     '*',
     bodyLimit({
       maxSize: maxBody,
-      onError: (c) =>
-        c.json({ error: { code: 'payload_too_large', message: `body: is over ${maxBody} bytes`, issues: [{ field: 'body', reason: `is over ${maxBody} bytes` }] } }, 413),
+      onError: (c) => errorResponse(new BodyTooLargeError(maxBody), c, logError),
     }),
   );
 
@@ -86,10 +86,7 @@ export function createApp(deps: AppDeps) {
     docsRoutes(() => (document ??= buildOpenApiDocument(specs, API_INFO))),
   );
 
-  app.notFound((c) => {
-    const reason = `no route ${c.req.method} ${c.req.path.slice(0, 200)}`;
-    return c.json({ error: { code: 'not_found', message: `path: ${reason}`, issues: [{ field: 'path', reason }] } }, 404);
-  });
+  app.notFound((c) => errorResponse(new NotFoundError(`path: no route ${c.req.method} ${c.req.path.slice(0, 200)}`), c, logError));
   app.onError(createOnError(logError));
   return app;
 }

@@ -21,12 +21,18 @@ type ErrorBody = z.infer<typeof ErrorBodySchema>;
 /** Receives unexpected errors; `c` is absent for errors raised outside a request's own handling. */
 export type ErrorLogger = (err: unknown, c?: Context) => void;
 
-/**
- * The one place errors become HTTP responses. Domain errors keep their message; anything unexpected is
- * logged and answered with a generic 500, so no stack trace or internal detail reaches a client.
- */
+/** The app's `onError`: every thrown error goes through `errorResponse`. */
 export function createOnError(log: ErrorLogger) {
-  return (thrown: Error, c: Context): Response => {
+  return (thrown: Error, c: Context): Response => errorResponse(thrown, c, log);
+}
+
+/**
+ * The one place errors become HTTP responses: `onError`, the body limit and the not-found handler all answer
+ * through it. Domain errors keep their message; anything unexpected is logged and answered with a generic
+ * 500, so no stack trace or internal detail reaches a client.
+ */
+export function errorResponse(thrown: unknown, c: Context, log: ErrorLogger): Response {
+  {
     // A lock held by another process is a retryable 503, wherever in the request it was met.
     const err = databaseBusy(thrown) ? new DatabaseBusyError('the database is busy (locked by another process); retry shortly', 1, { cause: thrown }) : thrown;
     if (err instanceof CoachError) {
@@ -56,5 +62,5 @@ export function createOnError(log: ErrorLogger) {
     }
     log(err, c);
     return c.json({ error: { code: 'internal_error', message: 'internal error' } } satisfies ErrorBody, 500);
-  };
+  }
 }

@@ -1,4 +1,5 @@
-import { CoachError, ConflictError, DatabaseBusyError, JudgeOutputError, JudgeUnavailableError, OverloadedError } from '../errors.js';
+import { CoachError, ConflictError, DatabaseBusyError, OverloadedError } from '../errors.js';
+import { failureOf } from '../grading/grade-failure.js';
 import type { Grade } from '../grading/grade-schema.js';
 import { retryWhileBusy } from '../store/busy-retry.js';
 import { databaseBusy } from '../store/db.js';
@@ -11,21 +12,6 @@ export interface TurnGraderDeps {
   grade: GradeFn;
   now: () => Date;
   logError: (err: unknown) => void;
-}
-
-/** Why a grading attempt that threw failed, in the same terms as an unscored grade. */
-export function failureOf(err: unknown): TurnFailure {
-  // Refused before any LLM call: the queue was full or the server was stopping. Regrading it later works.
-  if (err instanceof OverloadedError) return { reason: 'overloaded', detail: err.message };
-  if (err instanceof JudgeUnavailableError) return { reason: 'provider-unavailable', detail: err.message };
-  if (err instanceof JudgeOutputError) return { reason: 'invalid-output', detail: err.message };
-  if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) {
-    return { reason: 'timeout', detail: 'grading took too long and was stopped' };
-  }
-  if (err instanceof CoachError) return { reason: 'judge-error', detail: err.message };
-  // The message of an unexpected error may hold internals; the client gets a fixed text, the log gets all.
-  const name = err instanceof Error ? err.name : typeof err;
-  return { reason: 'judge-error', detail: `the judge failed unexpectedly (${name})` };
 }
 
 /**

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { PayloadTooLargeError } from '../../errors.js';
 import type { GradeFn } from '../../grading/grade.js';
 import { AdHocGradeRequest, BankGradeRequest, MAX_ANSWER_CHARS } from '../../grading/grade-schema.js';
-import { unscoredGradeError } from '../unscored-grade.js';
+import { unscoredGradeError } from '../../grading/grade-failure.js';
 import { z } from 'zod';
 import { Grade } from '../../grading/grade-schema.js';
 import type { RouteSpec } from '../openapi/route-spec.js';

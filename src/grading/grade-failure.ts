@@ -1,5 +1,10 @@
-import { type CoachError, JudgeFailedError, JudgeOutputError, JudgeRefusedError, JudgeUnavailableError } from '../errors.js';
-import type { Grade } from '../grading/grade-schema.js';
+import { CoachError, JudgeFailedError, JudgeOutputError, JudgeRefusedError, JudgeUnavailableError, OverloadedError } from '../errors.js';
+import type { TurnFailure } from '../store/turns-repo.js';
+import type { Grade } from './grade-schema.js';
+
+// The two mappings between why a grade failed and the error hierarchy, side by side next to `grade()`:
+// an unscored grade becomes an HTTP error, and an error `grade()` threw becomes a stored failure reason.
+
 
 /**
  * The one mapping from an unscored grade to an HTTP error. The error body carries the unscored grade
@@ -35,4 +40,19 @@ export function unscoredGradeError(grade: Grade): CoachError {
     case 'judge-error':
       return new JudgeFailedError(`the judge could not grade this answer: ${detail}`, extra);
   }
+}
+
+/** Why a grading attempt that threw failed, in the same terms as an unscored grade. */
+export function failureOf(err: unknown): TurnFailure {
+  // Refused before any LLM call: the queue was full or the server was stopping. Regrading it later works.
+  if (err instanceof OverloadedError) return { reason: 'overloaded', detail: err.message };
+  if (err instanceof JudgeUnavailableError) return { reason: 'provider-unavailable', detail: err.message };
+  if (err instanceof JudgeOutputError) return { reason: 'invalid-output', detail: err.message };
+  if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) {
+    return { reason: 'timeout', detail: 'grading took too long and was stopped' };
+  }
+  if (err instanceof CoachError) return { reason: 'judge-error', detail: err.message };
+  // The message of an unexpected error may hold internals; the client gets a fixed text, the log gets all.
+  const name = err instanceof Error ? err.name : typeof err;
+  return { reason: 'judge-error', detail: `the judge failed unexpectedly (${name})` };
 }
