@@ -55,13 +55,9 @@ export function createApp(deps: AppDeps) {
   app.use('*', deps.metrics.http);
   app.use('*', securityHeaders({ trustProxy: deps.security.trustProxy ?? false }));
   installSecurity(app, deps.security);
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: maxBody,
-      onError: (c) => errorResponse(new BodyTooLargeError(maxBody), c, logError),
-    }),
-  );
+  const limitBody = bodyLimit({ maxSize: maxBody, onError: (c) => errorResponse(new BodyTooLargeError(maxBody), c, logError) });
+  // A GET or HEAD has no body to limit; asking for one makes @hono/node-server build a full Request.
+  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
   app.get('/healthz', (c) =>
     c.json({

@@ -1,6 +1,7 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import { NONCE, secureHeaders } from 'hono/secure-headers';
+import { secureHeaders } from 'hono/secure-headers';
+import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 import { addressBucket } from './middleware/address-bucket.js';
 import { apiKeyAuth } from './middleware/api-keys.js';
@@ -49,7 +50,7 @@ export function securityHeaders(options: { trustProxy?: boolean } = {}): Middlew
   const headers = secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
-      scriptSrc: ["'self'", NONCE],
+      scriptSrc: ["'self'", pooledNonce],
       styleSrc: ["'self'"],
       imgSrc: ["'self'", 'data:'],
       connectSrc: ["'self'"],
@@ -70,9 +71,33 @@ export function securityHeaders(options: { trustProxy?: boolean } = {}): Middlew
   };
 }
 
+// Random bytes for CSP nonces, drawn 4 KiB at a time: one system call per 256 responses instead of one each.
+const NONCE_BYTES = 16;
+let noncePool = Buffer.alloc(0);
+let nonceOffset = 0;
+
+/**
+ * hono's `NONCE`, with the same context key (`secureHeadersNonce`) and format (16 random bytes, base64),
+ * drawing its bytes from a pool.
+ */
+function pooledNonce(c: Context): string {
+  let nonce = c.get('secureHeadersNonce');
+  if (!nonce) {
+    if (nonceOffset + NONCE_BYTES > noncePool.length) {
+      noncePool = randomBytes(NONCE_BYTES * 256);
+      nonceOffset = 0;
+    }
+    nonce = noncePool.toString('base64', nonceOffset, nonceOffset + NONCE_BYTES);
+    nonceOffset += NONCE_BYTES;
+    c.set('secureHeadersNonce', nonce);
+  }
+  return `'nonce-${nonce}'`;
+}
+
 /** HTTPS to this server, or to the proxy in front of it when that proxy is trusted. */
 function cameOverHttps(c: Context, trustProxy: boolean): boolean {
-  if (new URL(c.req.url).protocol === 'https:') return true;
+  // A request URL is absolute with a lower-case scheme (WHATWG URL), so a prefix test is the protocol test.
+  if (c.req.url.startsWith('https:')) return true;
   return trustProxy && c.req.header('x-forwarded-proto')?.split(',').at(-1)?.trim().toLowerCase() === 'https';
 }
 
