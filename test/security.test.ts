@@ -5,7 +5,7 @@ import { createApp } from '../src/http/app.js';
 import { clientAddress } from '../src/http/middleware/client-address.js';
 import { matchesAny } from '../src/http/middleware/constant-time.js';
 import { createPageTokens } from '../src/http/middleware/page-token.js';
-import { classifyRoute, TokenBuckets } from '../src/http/middleware/rate-limit.js';
+import { TokenBuckets } from '../src/http/middleware/rate-limit.js';
 import type { SecurityDeps } from '../src/http/security.js';
 import { createEmbeddedJudge } from '../src/judge/embedded/embedded-judge.js';
 import { createStore } from '../src/store/store.js';
@@ -152,13 +152,18 @@ describe('rate limits', () => {
     expect(await (await app(false).request('/', { headers })).text()).toBe('local');
   });
 
-  it('classifies grading routes apart from reads', () => {
-    expect(classifyRoute('POST', '/api/grade')).toBe('grading');
-    expect(classifyRoute('POST', '/api/sessions/abc/answers')).toBe('grading');
-    expect(classifyRoute('POST', '/api/turns/7/regrade')).toBe('grading');
-    expect(classifyRoute('POST', '/api/sessions')).toBe('read');
-    expect(classifyRoute('GET', '/api/questions')).toBe('read');
-    expect(classifyRoute('GET', '/healthz')).toBeNull();
+  it('counts grading routes apart from reads, each by the class its route declares', async () => {
+    // Grading buckets hold 3 a minute here, reads 100: the policy header names the bucket a request spent.
+    const { app } = appWith();
+    const policy = async (method: string, path: string) =>
+      (await app.request(path, { method, headers: { 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) })).headers.get('ratelimit-policy');
+    expect(await policy('POST', '/api/grade')).toBe('3;w=60');
+    expect(await policy('POST', '/api/sessions/abc/answers')).toBe('3;w=60');
+    expect(await policy('POST', '/api/turns/7/regrade')).toBe('3;w=60');
+    expect(await policy('POST', '/api/sessions')).toBe('100;w=60');
+    expect(await policy('GET', '/api/questions')).toBe('100;w=60');
+    expect(await policy('GET', '/api/no-such-route')).toBe('100;w=60');
+    expect(await policy('GET', '/healthz')).toBeNull();
   });
 });
 

@@ -15,7 +15,7 @@ import { gradeRoutes, gradeSpecs } from './routes/grade.js';
 import { questionRoutes, questionSpecs } from './routes/questions.js';
 import { type MonitoringDeps, metricsRoutes, metricsSpecs, monitoringRoutes, monitoringSpecs } from './routes/monitoring.js';
 import { Health } from './schemas.js';
-import { installSecurity, type SecurityDeps, securityHeaders } from './security.js';
+import { installSecurity, routeGuard, type SecurityDeps, securityHeaders } from './security.js';
 import { sessionRoutes, sessionSpecs } from './routes/sessions.js';
 import { turnRoutes, turnSpecs } from './routes/turns.js';
 
@@ -66,14 +66,17 @@ export function createApp(deps: AppDeps) {
       questions: deps.bank.bank.questions.length,
     }),
   );
-  app.route('/api/questions', questionRoutes(deps.bank));
-  app.route('/api/grade', gradeRoutes(deps.grade));
-  app.route('/api/sessions', sessionRoutes(deps.sessions));
-  app.route('/api/turns', turnRoutes(deps.sessions));
+  const guard = routeGuard(deps.security);
+  app.route('/api/questions', questionRoutes(deps.bank, guard));
+  app.route('/api/grade', gradeRoutes(deps.grade, guard));
+  app.route('/api/sessions', sessionRoutes(deps.sessions, guard));
+  app.route('/api/turns', turnRoutes(deps.sessions, guard));
   const tokens = deps.security.apiKeys.length ? deps.security.pageTokens : null;
   app.route('/', webRoutes({ ...deps, pageToken: tokens ? () => tokens.issue() : null }));
   app.route('/', metricsRoutes(deps.metrics));
-  app.route('/api/monitoring', monitoringRoutes(deps.monitoring));
+  app.route('/api/monitoring', monitoringRoutes(deps.monitoring, guard));
+  // Any other /api path is a read that needs a key (then a 404); a route above already guarded its own.
+  app.use('/api/*', guard({ rate: 'read', page: false }));
 
   const specs: RouteSpec[] = [healthSpec, ...questionSpecs, ...gradeSpecs, ...docsSpecs, ...sessionSpecs, ...turnSpecs, ...webSpecs, ...metricsSpecs, ...monitoringSpecs];
   let document: unknown;

@@ -4,10 +4,10 @@ import { secureHeaders } from 'hono/secure-headers';
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 import { addressBucket } from './middleware/address-bucket.js';
-import { apiKeyAuth } from './middleware/api-keys.js';
+import { apiKeyAuth, type AuthFailures, keyRequired } from './middleware/api-keys.js';
 import { clientAddress } from './middleware/client-address.js';
 import { createPageTokens, type PageTokens } from './middleware/page-token.js';
-import { rateLimit, TokenBuckets } from './middleware/rate-limit.js';
+import { type RateClass, rateLimit, TokenBuckets } from './middleware/rate-limit.js';
 import { crossSiteGuard, type HostAllowList, hostGuard, isLoopbackBind, LOOPBACK_HOSTS } from './middleware/request-origin.js';
 
 export interface SecurityDeps {
@@ -122,12 +122,63 @@ export function installSecurity(app: Hono, deps: SecurityDeps): void {
   }
   app.use('/api/*', crossSiteGuard(deps.corsOrigins));
   const address = (c: Context) => addressBucket(deps.clientAddress(c), deps.ipv6Prefix);
-  const failures = { buckets: deps.authFailures ?? new TokenBuckets(10), address };
+  const failures = authFailures(deps);
   app.use('/api/*', apiKeyAuth({ keys: deps.apiKeys, pageTokens: deps.pageTokens, failures }));
-  app.use('/api/*', rateLimit({ grading: deps.grading, reads: deps.reads, clientKey: clientKey(deps) }));
-  // Metrics: any API key or the metrics token; open only when neither is configured.
+  // Metrics: any API key or the metrics token; open only when neither is configured. No page tokens.
   const metricsKeys = [...deps.apiKeys, ...(deps.metricsToken ? [deps.metricsToken] : [])];
-  app.use('/metrics', apiKeyAuth({ keys: metricsKeys, pageAllowed: () => false, failures }));
+  app.use('/metrics', apiKeyAuth({ keys: metricsKeys, failures }));
+}
+
+// One failure budget per server, shared by the API's and the metrics' authentication and the route guards.
+const failureBudgets = new WeakMap<SecurityDeps, AuthFailures>();
+function authFailures(deps: SecurityDeps): AuthFailures {
+  let f = failureBudgets.get(deps);
+  if (!f) {
+    const address = (c: Context) => addressBucket(deps.clientAddress(c), deps.ipv6Prefix);
+    f = { buckets: deps.authFailures ?? new TokenBuckets(10), address };
+    failureBudgets.set(deps, f);
+  }
+  return f;
+}
+
+/** What a route says about itself where it is mounted: its rate class, and whether the chat page may call it. */
+export interface RouteFacts {
+  rate: RateClass;
+  /** The chat page's token is enough (the session API); otherwise an API key is required when keys are set. */
+  page: boolean;
+}
+
+/** Builds the per-route middleware for a route's facts. */
+export type RouteGuard = (facts: RouteFacts) => MiddlewareHandler;
+
+/**
+ * The per-route half of the security: after the app-wide authentication (which keeps the caller on the
+ * context), a key-only route refuses a page token, then the route's rate class is counted. A request is
+ * guarded once: the fallback guard of unmatched /api paths passes a request a route already guarded.
+ */
+export function routeGuard(deps: SecurityDeps): RouteGuard {
+  const failures = authFailures(deps);
+  const key = clientKey(deps);
+  const keyOnly = keyRequired(failures);
+  const limits = { grading: rateLimit('grading', deps.grading, key), read: rateLimit('read', deps.reads, key) };
+  return (facts) => {
+    const limit = limits[facts.rate];
+    return async (c, next) => {
+      if (c.get('guarded')) return next();
+      c.set('guarded', true);
+      if (facts.page) return limit(c, next);
+      return keyOnly(c, async () => {
+        await limit(c, next);
+      });
+    };
+  };
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The route guard has run for this request. */
+    guarded: boolean;
+  }
 }
 
 export interface SecurityConfig {

@@ -9,22 +9,27 @@ declare module 'hono' {
   interface ContextVariableMap {
     /** Who a verified API key says the caller is (`key:<hash>`), for per-caller rate limits. */
     caller: string;
+    /** The request carried a valid chat-page token rather than an API key; routes decide whether that is enough. */
+    pageCaller: boolean;
   }
 }
 
 export interface ApiKeyOptions {
   /** Accepted bearer tokens. When empty the middleware lets everything through. */
   keys: readonly string[];
-  /** Tokens issued to the chat page; accepted only on the routes `pageAllowed` names. */
+  /**
+   * Tokens issued to the chat page. A valid one passes here with `pageCaller` set; each route says whether
+   * a page may call it (`routeGuard`). Without it, a page token is refused like any unknown token.
+   */
   pageTokens?: PageTokens;
-  pageAllowed?: (method: string, path: string) => boolean;
   /** Failed authentications counted per client address; once spent, further attempts get 429 unchecked. */
-  failures?: { buckets: TokenBuckets; address: (c: Context) => string };
+  failures?: AuthFailures;
 }
 
-/** Routes the chat page needs: the session API. Direct grading stays for key holders. */
-export const chatPageRoutes = (_method: string, path: string): boolean =>
-  path === '/api/sessions' || path.startsWith('/api/sessions/') || path.startsWith('/api/turns/') || path.startsWith('/api/questions');
+export interface AuthFailures {
+  buckets: TokenBuckets;
+  address: (c: Context) => string;
+}
 
 /**
  * The token of an `Authorization: Bearer <token>` header, or null. Strict, as RFC 6750 writes it: the
@@ -40,9 +45,10 @@ export function bearerToken(header: string | undefined): string | null {
 export const keyCaller = (key: string) => `key:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
 
 /**
- * Require `Authorization: Bearer <key>` on the routes it guards, compared in constant time. A missing or
- * wrong key is a 401 naming the header, with `WWW-Authenticate` as RFC 6750 asks. A verified key sets
- * `caller`; a page token does not (tokens are free to mint, so the page is limited by address).
+ * Require `Authorization: Bearer <key>` on the routes it guards, compared in constant time: the one place
+ * the header is read. A missing or wrong key is a 401 naming the header, with `WWW-Authenticate` as RFC 6750
+ * asks. A verified key sets `caller`; a page token sets `pageCaller` instead (tokens are free to mint, so the
+ * page is limited by address).
  */
 export function apiKeyAuth(options: ApiKeyOptions): MiddlewareHandler {
   const keys = options.keys.filter((k) => k.length > 0);
@@ -59,14 +65,31 @@ export function apiKeyAuth(options: ApiKeyOptions): MiddlewareHandler {
         c.set('caller', keyCaller(token));
         return next();
       }
-      const allowed = options.pageAllowed ?? chatPageRoutes;
-      if (token.startsWith('page.') && options.pageTokens?.verify(token) && allowed(c.req.method, c.req.path)) return next();
+      if (token.startsWith('page.') && options.pageTokens?.verify(token)) {
+        c.set('pageCaller', true);
+        return next();
+      }
     }
-    const wait = failures?.buckets.take(bucket) ?? 0;
-    if (wait > 0) throw tooManyFailures(failures!.buckets.perMinute, wait);
-    c.header('WWW-Authenticate', 'Bearer realm="interview-coach"');
-    throw new UnauthorizedError(token ? 'authorization: the bearer token is not valid here' : 'authorization: a bearer API key is required');
+    throw refused(c, failures, token !== null);
   };
+}
+
+/**
+ * A route a chat page may not call: a request that authenticated with a page token is refused there as
+ * `apiKeyAuth` refuses a token that is not valid (counted as a failed authentication).
+ */
+export function keyRequired(failures: AuthFailures | undefined): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.get('pageCaller')) throw refused(c, failures, true);
+    return next();
+  };
+}
+
+function refused(c: Context, failures: AuthFailures | undefined, hadToken: boolean): Error {
+  const wait = failures?.buckets.take(`auth:${failures.address(c)}`) ?? 0;
+  if (wait > 0) return tooManyFailures(failures!.buckets.perMinute, wait);
+  c.header('WWW-Authenticate', 'Bearer realm="interview-coach"');
+  return new UnauthorizedError(hadToken ? 'authorization: the bearer token is not valid here' : 'authorization: a bearer API key is required');
 }
 
 const tooManyFailures = (perMinute: number, wait: number) =>

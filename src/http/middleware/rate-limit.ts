@@ -71,33 +71,16 @@ export class TokenBuckets {
   }
 }
 
-export type RouteClass = 'grading' | 'read' | null;
+/** Grading spends judge (and LLM) time; everything else under /api is a read. Each route names its class. */
+export type RateClass = 'grading' | 'read';
 
-/** Grading spends judge (and LLM) time; everything else under /api is a read. */
-export function classifyRoute(method: string, path: string): RouteClass {
-  if (!path.startsWith('/api/')) return null;
-  if (method === 'POST' && (path === '/api/grade' || /^\/api\/sessions\/[^/]+\/answers$/.test(path) || /^\/api\/turns\/[^/]+\/regrade$/.test(path))) {
-    return 'grading';
-  }
-  return 'read';
-}
-
-export interface RateLimitOptions {
-  grading: TokenBuckets;
-  reads: TokenBuckets;
-  /** Who is asking: the verified API key, else the client address. */
-  clientKey: (c: Context) => string;
-  classify?: typeof classifyRoute;
-}
-
-/** Answer 429 with `Retry-After` once a client has spent its bucket; grading and reads are counted apart. */
-export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
-  const classify = options.classify ?? classifyRoute;
+/**
+ * Answer 429 with `Retry-After` once a client has spent its bucket of this class; grading and reads are
+ * counted apart. Mounted per route, with the route's class.
+ */
+export function rateLimit(kind: RateClass, buckets: TokenBuckets, clientKey: (c: Context) => string): MiddlewareHandler {
   return async (c, next) => {
-    const kind = classify(c.req.method, c.req.path);
-    if (!kind) return next();
-    const buckets = kind === 'grading' ? options.grading : options.reads;
-    const wait = buckets.take(`${kind}:${options.clientKey(c)}`);
+    const wait = buckets.take(`${kind}:${clientKey(c)}`);
     c.header('RateLimit-Policy', `${buckets.perMinute};w=60`);
     if (wait > 0) {
       throw new RateLimitedError(`too many ${kind} requests: the limit is ${buckets.perMinute} a minute; retry in ${wait} s`, wait);

@@ -9,6 +9,7 @@ import type { RouteSpec } from '../openapi/route-spec.js';
 import { commonErrors, ErrorBody } from '../schemas.js';
 import { INVISIBLE_REMOVED_FLAG, codePointLength } from '../../text/untrusted-input.js';
 import { jsonOnly } from '../middleware/json-only.js';
+import type { RouteGuard } from '../security.js';
 import { parseWith, untrustedJsonBody } from '../validate.js';
 
 /** Refuse an over-long answer with 413 before spending any judge time on it; the limit is in code points. */
@@ -25,8 +26,9 @@ export function inputFlagsOf(cleaned: readonly string[]): string[] {
   return cleaned.length > 0 ? [INVISIBLE_REMOVED_FLAG] : [];
 }
 
-export function gradeRoutes(grade: GradeFn) {
-  return new Hono().post('/', jsonOnly(), async (c) => {
+export function gradeRoutes(grade: GradeFn, guard: RouteGuard) {
+  // Direct grading spends judge time and stays for key holders, not the chat page.
+  return new Hono().post('/', guard({ rate: 'grading', page: false }), jsonOnly(), async (c) => {
     const { value: body, cleaned } = await untrustedJsonBody(c);
     assertAnswerLength(body);
     // Pick the request shape first, so errors name the fields of the shape the client meant.

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { RouteGuard } from '../security.js';
 import { z } from 'zod';
 import { type AbSummary, AbSummarySchema } from '../../monitoring/ab-summary.js';
 import type { DriftMonitor } from '../../monitoring/drift-monitor.js';
@@ -27,10 +28,12 @@ const AbQuery = z.strictObject({
 });
 
 /** `/api/monitoring`: score drift and the prompt A/B summary as JSON. */
-export function monitoringRoutes(deps: MonitoringDeps) {
+export function monitoringRoutes(deps: MonitoringDeps, guard: RouteGuard) {
+  // For operators: an API key, not the chat page's token.
+  const read = guard({ rate: 'read', page: false });
   return new Hono()
-    .get('/drift', (c) => c.json(deps.drift.report()))
-    .get('/ab', (c) => {
+    .get('/drift', read, (c) => c.json(deps.drift.report()))
+    .get('/ab', read, (c) => {
       const { since } = validQuery(c, AbQuery);
       // Stored times are `toISOString()`; normalising keeps the text comparison in SQL exact.
       return c.json(deps.ab(since === undefined ? undefined : new Date(since).toISOString()));

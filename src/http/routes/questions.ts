@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { RouteGuard } from '../security.js';
 import { z } from 'zod';
 import type { BankIndex } from '../../bank/bank-index.js';
 import { Difficulty, type Question, QuestionType } from '../../bank/schema.js';
@@ -48,19 +49,22 @@ function revealed(q: Question) {
   };
 }
 
-export function questionRoutes(bank: BankIndex) {
+export function questionRoutes(bank: BankIndex, guard: RouteGuard) {
+  // The chat page lists the questions too.
+  const read = guard({ rate: 'read', page: true });
   return new Hono()
-    .get('/', (c) => {
+    .get('/', read, (c) => {
       const filter = validQuery(c, ListQuery);
       return c.json({ questions: bank.questions(filter).map(questionSummary), areas: bank.areas() });
     })
-    .get('/:id', (c) => {
+    .get('/:id', read, (c) => {
       const { reveal } = validQuery(c, DetailQuery);
       const q = bank.question(c.req.param('id'));
       if (!q) throw new NotFoundError(`id: no question "${c.req.param('id')}" in the bank`);
       if (reveal === '1' || reveal === 'true') return c.json(revealed(q));
       return c.json({ ...questionSummary(q), followUp: { id: `${q.id}.follow-up`, question: q.followUp.question } });
-    });
+    })
+    .use('*', read);
 }
 
 export const questionSpecs: RouteSpec[] = [

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { RouteGuard } from '../security.js';
 import { z } from 'zod';
 import { AnswerRequest, StartSessionRequest } from '../../sessions/schemas.js';
 import type { SessionService } from '../../sessions/session-service.js';
@@ -15,22 +16,26 @@ import { assertAnswerLength, inputFlagsOf } from './grade.js';
  * A judge failure is not an HTTP error here: the answer is stored, and the 200 carries the turn with
  * `status: "failed"` and the reason, so the client can offer `POST /api/turns/:id/regrade`.
  */
-export function sessionRoutes(sessions: SessionService) {
+export function sessionRoutes(sessions: SessionService, guard: RouteGuard) {
+  // The session API is what the chat page calls: its token is enough here.
+  const read = guard({ rate: 'read', page: true });
   return new Hono()
     // An empty body means "no filters": a plain `curl -X POST` starts a default session.
-    .post('/', jsonOnly({ allowEmpty: true }), async (c) => {
+    .post('/', read, jsonOnly({ allowEmpty: true }), async (c) => {
       const { value } = await untrustedJsonBody(c, {});
       const request = parseWith(StartSessionRequest, value);
       return c.json(await retryWhileBusy(() => sessions.start(request), ACCEPT_RETRY_DELAYS_MS), 201);
     })
-    .get('/:id', (c) => c.json(sessions.get(c.req.param('id'))))
-    .post('/:id/answers', jsonOnly(), async (c) => {
+    .get('/:id', read, (c) => c.json(sessions.get(c.req.param('id'))))
+    .post('/:id/answers', guard({ rate: 'grading', page: true }), jsonOnly(), async (c) => {
       const { value: body, cleaned } = await untrustedJsonBody(c);
       assertAnswerLength(body);
       // The request's abort signal is deliberately not passed on: the answer is already stored, and a
       // grade finished after the client left is still there when it comes back.
       return c.json(await sessions.answer(c.req.param('id'), parseWith(AnswerRequest, body), { inputFlags: inputFlagsOf(cleaned) }));
-    });
+    })
+    // Any other path under /api/sessions: a read the page may make (then a 404).
+    .use('*', read);
 }
 
 

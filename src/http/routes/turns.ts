@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { RouteGuard } from '../security.js';
 import { z } from 'zod';
 import { RegradeResultSchema, TurnViewSchema } from '../../sessions/view-schemas.js';
 import type { RouteSpec } from '../openapi/route-spec.js';
@@ -7,11 +8,14 @@ import type { SessionService } from '../../sessions/session-service.js';
 import { jsonOnly } from '../middleware/json-only.js';
 
 /** `/api/turns`: read one answered turn, or grade a pending or failed one again. */
-export function turnRoutes(sessions: SessionService) {
+export function turnRoutes(sessions: SessionService, guard: RouteGuard) {
+  const read = guard({ rate: 'read', page: true });
   return new Hono()
-    .get('/:id', (c) => c.json(sessions.turn(c.req.param('id'))))
+    .get('/:id', read, (c) => c.json(sessions.turn(c.req.param('id'))))
     // No body is read; one that is sent must still be JSON, like every POST of the API.
-    .post('/:id/regrade', jsonOnly({ allowEmpty: true }), async (c) => c.json(await sessions.regrade(c.req.param('id'))));
+    .post('/:id/regrade', guard({ rate: 'grading', page: true }), jsonOnly({ allowEmpty: true }), async (c) => c.json(await sessions.regrade(c.req.param('id'))))
+    // Any other path under /api/turns: a read the page may make (then a 404).
+    .use('*', read);
 }
 
 const TurnId = z.object({ id: z.string() });
