@@ -20,6 +20,13 @@ describe('OpenAPI document', () => {
     expect((await doc()).openapi).toBe('3.1.0');
   });
 
+  it('carries the response schemas\' field descriptions', async () => {
+    const started = (await doc()).paths['/api/sessions']?.post?.responses['201'] as { content: Record<string, { schema: unknown }> };
+    const text = JSON.stringify(started.content['application/json']?.schema);
+    expect(text).toContain('Gradable id: `data-drift` or `data-drift.follow-up`');
+    expect(text).toContain('The question to answer now; null once the session is finished');
+  });
+
   it('describes every route of the app, and nothing the app does not serve', async () => {
     const served = new Set(
       app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method.toLowerCase()} ${toOpenApiPath(r.path)}`),

@@ -7,20 +7,15 @@ const ArmIdentitySchema = z.object({ judgeKind: z.string(), model: z.string(), p
 
 const ArmSummarySchema = z.object({
   variant: z.enum(['A', 'B']),
-  /** `served`: grades the candidate saw. `shadow`: the candidate prompt's unseen grades of answers A served. */
-  role: z.enum(['served', 'shadow']),
+  role: z.enum(['served', 'shadow']).meta({ description: '`served`: grades the candidate saw. `shadow`: the candidate prompt\'s unseen grades of answers A served.' }),
   grades: z.number().int(),
   scored: z.number().int(),
   unscored: z.number().int(),
   failed: z.number().int(),
-  /** (unscored + failed) / grades. */
-  unscoredRate: z.number().nullable(),
-  /** Share of position-swapped grades whose orders were 2+ levels apart. */
-  inconsistentRate: z.number().nullable(),
-  /** Mean of the score shown (calibrated when a calibration applies). */
-  meanScore: z.number().nullable(),
-  /** Mean of the judge's raw score: what compares prompt versions. */
-  meanRawScore: z.number().nullable(),
+  unscoredRate: z.number().nullable().meta({ description: '(unscored + failed) / grades.' }),
+  inconsistentRate: z.number().nullable().meta({ description: 'Share of position-swapped grades whose orders were 2+ levels apart.' }),
+  meanScore: z.number().nullable().meta({ description: 'Mean of the score shown (calibrated when a calibration applies).' }),
+  meanRawScore: z.number().nullable().meta({ description: 'Mean of the judge\'s raw score: what compares prompt versions.' }),
   tokens: z.object({ prompt: z.number().int(), completion: z.number().int(), perGrade: z.number().nullable() }),
   meanLatencyMs: z.number().nullable(),
 });
@@ -44,16 +39,12 @@ export const AbSummarySchema = z.object({
   shadowPairs: z
     .object({
       pairs: z.number().int(),
-      /** Pairs both prompts scored; the differences below are over these. */
-      bothScored: z.number().int(),
-      /** Pairs where exactly one prompt failed or gave no score. */
-      onlyAScored: z.number().int(),
+      bothScored: z.number().int().meta({ description: 'Pairs both prompts scored; the differences below are over these.' }),
+      onlyAScored: z.number().int().meta({ description: 'Pairs where exactly one prompt failed or gave no score.' }),
       onlyBScored: z.number().int(),
-      /** Mean of B's raw score minus A's. */
-      meanDifference: z.number().nullable(),
+      meanDifference: z.number().nullable().meta({ description: 'Mean of B\'s raw score minus A\'s.' }),
       meanAbsDifference: z.number().nullable(),
-      /** Share of pairs whose levels (raw score rounded half up) differ, and differ by 2 or more. */
-      levelDisagreement: z.number().nullable(),
+      levelDisagreement: z.number().nullable().meta({ description: 'Share of pairs whose levels (raw score rounded half up) differ, and differ by 2 or more.' }),
       disagreeBy2OrMore: z.number().nullable(),
     })
     .nullable(),

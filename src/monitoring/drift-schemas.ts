@@ -4,41 +4,31 @@ import { z } from 'zod';
 export const PsiReadingSchema = z.enum(['stable', 'moderate', 'significant']);
 
 const Bin = z.object({
-  /** The bin: a level (`1`..`5`) for scores, a word range for answer lengths. */
-  label: z.string(),
-  /** Share of the baseline's grades in the bin. */
-  baseline: z.number(),
-  /** Share of the window's grades in the bin. */
-  window: z.number(),
+  label: z.string().meta({ description: 'The bin: a level (`1`..`5`) for scores, a word range for answer lengths.' }),
+  baseline: z.number().meta({ description: 'Share of the baseline\'s grades in the bin.' }),
+  window: z.number().meta({ description: 'Share of the window\'s grades in the bin.' }),
 });
 
 const Feature = z.object({
   psi: z.number(),
-  /** The usual reading of `psi`: below 0.1 stable, 0.1 to 0.25 moderate, above 0.25 significant. */
-  reading: PsiReadingSchema,
-  /** PSI that sampling noise alone stays under 95% of the time at these sizes (chi-square approximation). */
-  noiseP95: z.number(),
-  /** `psi` is above `noiseP95`: only then does a moderate or significant reading raise an alert. */
-  beyondNoise: z.boolean(),
+  reading: PsiReadingSchema.meta({ description: 'The usual reading of `psi`: below 0.1 stable, 0.1 to 0.25 moderate, above 0.25 significant.' }),
+  noiseP95: z.number().meta({ description: 'PSI that sampling noise alone stays under 95% of the time at these sizes (chi-square approximation).' }),
+  beyondNoise: z.boolean().meta({ description: '`psi` is above `noiseP95`: only then does a moderate or significant reading raise an alert.' }),
   bins: z.array(Bin),
 });
 
 const Span = z.object({
-  /** Scored grades in it. */
-  n: z.number().int(),
+  n: z.number().int().meta({ description: 'Scored grades in it.' }),
   firstAt: z.string().nullable(),
   lastAt: z.string().nullable(),
 });
 
 export const ScopeDriftSchema = z.object({
-  /** `ok` once both baseline and window are full; until then the PSI values are null. */
-  status: z.enum(['ok', 'collecting-baseline', 'collecting-window']),
+  status: z.enum(['ok', 'collecting-baseline', 'collecting-window']).meta({ description: '`ok` once both baseline and window are full; until then the PSI values are null.' }),
   baseline: Span,
   window: Span,
-  /** Distribution of the judge's raw score, binned by level. */
-  score: Feature.extend({ baselineMean: z.number(), windowMean: z.number() }).nullable(),
-  /** Distribution of answer length in words, binned by the baseline's deciles. */
-  answerLength: Feature.extend({ baselineMedian: z.number(), windowMedian: z.number() }).nullable(),
+  score: Feature.extend({ baselineMean: z.number(), windowMean: z.number() }).nullable().meta({ description: 'Distribution of the judge\'s raw score, binned by level.' }),
+  answerLength: Feature.extend({ baselineMedian: z.number(), windowMedian: z.number() }).nullable().meta({ description: 'Distribution of answer length in words, binned by the baseline\'s deciles.' }),
 });
 export type ScopeDrift = z.infer<typeof ScopeDriftSchema>;
 
@@ -49,16 +39,14 @@ export const VariantDriftSchema = z.object({
   promptName: z.string().nullable(),
   promptVersion: z.string(),
   overall: ScopeDriftSchema,
-  /** Per bank question (follow-ups apart), with their own baseline and window. */
-  questions: z.array(ScopeDriftSchema.extend({ questionId: z.string() })),
+  questions: z.array(ScopeDriftSchema.extend({ questionId: z.string() })).meta({ description: 'Per bank question (follow-ups apart), with their own baseline and window.' }),
 });
 export type VariantDrift = z.infer<typeof VariantDriftSchema>;
 
 export const DriftAlertSchema = z.object({
   variant: z.enum(['A', 'B']),
   promptVersion: z.string(),
-  /** `overall` or a question id. */
-  scope: z.string(),
+  scope: z.string().meta({ description: '`overall` or a question id.' }),
   feature: z.enum(['score', 'answer-length']),
   psi: z.number(),
   reading: PsiReadingSchema,
@@ -72,7 +60,6 @@ export const DriftReportSchema = z.object({
   thresholds: z.object({ moderate: z.number(), significant: z.number() }),
   sizes: z.object({ baseline: z.number().int(), window: z.number().int(), question: z.number().int() }),
   variants: z.array(VariantDriftSchema),
-  /** Every moderate or significant reading whose PSI is beyond sampling noise. */
-  alerts: z.array(DriftAlertSchema),
+  alerts: z.array(DriftAlertSchema).meta({ description: 'Every moderate or significant reading whose PSI is beyond sampling noise.' }),
 });
 export type DriftReport = z.infer<typeof DriftReportSchema>;

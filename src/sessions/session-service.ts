@@ -8,8 +8,9 @@ import type { Store } from '../store/store.js';
 import { createTurnGrader } from './grade-turn.js';
 import { pickQuestions, type RandomSource, stepsOf } from './plan.js';
 import type { AnswerRequest, StartSessionRequest } from './schemas.js';
-import { type SessionSummary, summarize } from './summary.js';
-import { type QuestionView, type SessionView, sessionView, type TurnView, turnView } from './views.js';
+import { summarize } from './summary.js';
+import type { AnswerResult, QuestionView, SessionSummary, SessionView, TurnView } from './view-schemas.js';
+import { sessionView, turnView } from './views.js';
 
 export interface SessionServiceDeps {
   store: Store;
@@ -26,14 +27,6 @@ export interface SessionServiceDeps {
   assignVariant?: (sessionId: string) => 'A' | 'B';
 }
 
-export interface AnswerResult {
-  turn: TurnView;
-  /** The question to answer next (the same one after a retry), or null when the session is finished. */
-  next: QuestionView | null;
-  session: SessionView;
-  /** Present once the session is finished. */
-  summary: SessionSummary | null;
-}
 
 /**
  * Interview sessions: a plan of questions, each followed by its follow-up, answered one step at a time.

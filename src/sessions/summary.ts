@@ -3,44 +3,13 @@ import { areaLabel } from '../bank/area-label.js';
 import type { LevelLabel } from '../grading/grade-schema.js';
 import { levelOf, roundScore } from '../grading/levels.js';
 import type { TurnRecord } from '../store/turns-repo.js';
+import type { AreaSummary, MissedKeyPoint, SessionSummary } from './view-schemas.js';
 
 /** An area whose mean is at least this reads as strong (level 4 or more). */
 export const STRONG_AREA_MEAN = 3.5;
 /** An area whose mean is below this is weak: it reads as level 2 or less, the same rounding as a score's level. */
 export const WEAK_AREA_MEAN = 2.5;
 const MISSED_SHOWN = 5;
-
-export interface AreaSummary {
-  area: string;
-  label: string;
-  graded: number;
-  meanScore: number;
-  level: LevelLabel;
-}
-
-export interface MissedKeyPoint {
-  questionId: string;
-  question: string;
-  keyPointId: string;
-  statement: string;
-  /** Graded attempts (retries included) that missed the point, and that made it only partly. */
-  missed: number;
-  partial: number;
-}
-
-export interface SessionSummary {
-  /** Steps that count: the newest graded attempt of each answered step. */
-  graded: number;
-  /** Steps whose newest attempt is not graded (failed or pending): left out of every score below. */
-  ungraded: { turnId: string; questionId: string; status: TurnRecord['status'] }[];
-  retries: number;
-  meanScore: number | null;
-  level: LevelLabel | null;
-  byArea: AreaSummary[];
-  strongAreas: string[];
-  weakAreas: string[];
-  missedKeyPoints: MissedKeyPoint[];
-}
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 

@@ -2,82 +2,90 @@ import { z } from 'zod';
 import { LevelLabel } from '../grading/grade-schema.js';
 import { SessionFilters, SessionStatus } from '../store/sessions-repo.js';
 import { TurnRecordSchema, TurnStatus } from '../store/turns-repo.js';
-import type { SessionSummary } from './summary.js';
-import type { AnswerResult } from './session-service.js';
-import type { QuestionView, SessionView, TurnView } from './views.js';
 
 /**
- * The session API's responses as zod schemas, for the OpenAPI document. The view functions build plain
- * objects; the type checks at the bottom keep these schemas and those objects the same shape.
+ * The session API's responses, schema first: the view functions and the service build values of these
+ * types (`z.infer`), and the OpenAPI document shows the descriptions.
  */
-export const QuestionViewSchema = z.object({
-  step: z.number().int(),
-  number: z.number().int(),
-  total: z.number().int(),
-  kind: z.enum(['main', 'follow-up']),
-  questionId: z.string(),
-  text: z.string(),
-  followUpTo: z.string().nullable(),
-  type: z.string(),
-  difficulty: z.string(),
-  area: z.string(),
-  areaLabel: z.string(),
-});
+export const QuestionViewSchema = z
+  .object({
+    step: z.number().int().meta({ description: '0-based step of the session: each main question and each follow-up is one step' }),
+    number: z.number().int().meta({ description: '1-based number of the main question this step belongs to, out of `total`' }),
+    total: z.number().int().meta({ description: 'Main questions in the session' }),
+    kind: z.enum(['main', 'follow-up']),
+    questionId: z.string().meta({ description: 'Gradable id: `data-drift` or `data-drift.follow-up`' }),
+    text: z.string(),
+    followUpTo: z.string().nullable().meta({ description: 'For a follow-up, the main question it follows; null for a main question' }),
+    type: z.string(),
+    difficulty: z.string(),
+    area: z.string(),
+    areaLabel: z.string(),
+  })
+  .meta({ description: 'The question a candidate is asked at one step of a session' });
+export type QuestionView = z.infer<typeof QuestionViewSchema>;
 
-export const SessionViewSchema = z.object({
-  id: z.string(),
-  status: SessionStatus,
-  createdAt: z.string(),
-  finishedAt: z.string().nullable(),
-  filters: SessionFilters,
-  answeredSteps: z.number().int(),
-  totalSteps: z.number().int(),
-  current: QuestionViewSchema.nullable(),
-  canRetry: z.boolean(),
-});
+export const SessionViewSchema = z
+  .object({
+    id: z.string(),
+    status: SessionStatus,
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+    filters: SessionFilters,
+    answeredSteps: z.number().int().meta({ description: 'Steps answered (each main question and each follow-up is one step) out of `totalSteps`' }),
+    totalSteps: z.number().int(),
+    current: QuestionViewSchema.nullable().meta({ description: 'The question to answer now; null once the session is finished' }),
+    canRetry: z.boolean().meta({ description: 'Whether `{ retry: true }` is accepted now: something was answered and the session is still active' }),
+  })
+  .meta({ description: 'A session as clients see it: progress, the question to answer now, and whether a retry is possible' });
+export type SessionView = z.infer<typeof SessionViewSchema>;
 
 export const TurnViewSchema = TurnRecordSchema.extend({
-  asked: QuestionViewSchema.nullable(),
-  reference: z.object({ answer: z.string(), explanation: z.string().nullable() }).nullable(),
-  grading: z.boolean(),
-});
+  asked: QuestionViewSchema.nullable().meta({ description: 'How the question was presented' }),
+  reference: z
+    .object({ answer: z.string(), explanation: z.string().nullable() })
+    .nullable()
+    .meta({ description: 'The model answer, which an answered question may reveal' }),
+  grading: z.boolean().meta({ description: 'Being graded now; a `pending` turn that is not was interrupted and can be regraded' }),
+}).meta({ description: 'A turn as clients see it: the stored record, how the question was asked, and the model answer' });
+export type TurnView = z.infer<typeof TurnViewSchema>;
 
-export const SessionSummarySchema = z.object({
-  graded: z.number().int(),
-  ungraded: z.array(z.object({ turnId: z.string(), questionId: z.string(), status: TurnStatus })),
-  retries: z.number().int(),
-  meanScore: z.number().nullable(),
-  level: LevelLabel.nullable(),
-  byArea: z.array(z.object({ area: z.string(), label: z.string(), graded: z.number().int(), meanScore: z.number(), level: LevelLabel })),
-  strongAreas: z.array(z.string()),
-  weakAreas: z.array(z.string()),
-  missedKeyPoints: z.array(
-    z.object({
-      questionId: z.string(),
-      question: z.string(),
-      keyPointId: z.string(),
-      statement: z.string(),
-      missed: z.number().int(),
-      partial: z.number().int(),
-    }),
-  ),
+export const AreaSummarySchema = z.object({ area: z.string(), label: z.string(), graded: z.number().int(), meanScore: z.number(), level: LevelLabel });
+export type AreaSummary = z.infer<typeof AreaSummarySchema>;
+
+export const MissedKeyPointSchema = z.object({
+  questionId: z.string(),
+  question: z.string(),
+  keyPointId: z.string(),
+  statement: z.string(),
+  missed: z.number().int().meta({ description: 'Graded attempts (retries included) that missed the point' }),
+  partial: z.number().int().meta({ description: 'Graded attempts that made the point only partly' }),
 });
+export type MissedKeyPoint = z.infer<typeof MissedKeyPointSchema>;
+
+export const SessionSummarySchema = z
+  .object({
+    graded: z.number().int().meta({ description: 'Steps that count: the newest graded attempt of each answered step' }),
+    ungraded: z
+      .array(z.object({ turnId: z.string(), questionId: z.string(), status: TurnStatus }))
+      .meta({ description: 'Steps whose newest attempt is not graded (failed or pending): left out of every score' }),
+    retries: z.number().int(),
+    meanScore: z.number().nullable(),
+    level: LevelLabel.nullable(),
+    byArea: z.array(AreaSummarySchema),
+    strongAreas: z.array(z.string()),
+    weakAreas: z.array(z.string()),
+    missedKeyPoints: z.array(MissedKeyPointSchema),
+  })
+  .meta({ description: 'The session so far: each step counts once, by its newest graded attempt' });
+export type SessionSummary = z.infer<typeof SessionSummarySchema>;
 
 export const StartedSessionSchema = z.object({ session: SessionViewSchema, question: QuestionViewSchema });
 export const AnswerResultSchema = z.object({
   turn: TurnViewSchema,
-  next: QuestionViewSchema.nullable(),
+  next: QuestionViewSchema.nullable().meta({ description: 'The question to answer next (the same one after a retry), or null when the session is finished' }),
   session: SessionViewSchema,
-  summary: SessionSummarySchema.nullable(),
+  summary: SessionSummarySchema.nullable().meta({ description: 'Present once the session is finished' }),
 });
+export type AnswerResult = z.infer<typeof AnswerResultSchema>;
 export const TranscriptSchema = z.object({ session: SessionViewSchema, turns: z.array(TurnViewSchema), summary: SessionSummarySchema });
 export const RegradeResultSchema = z.object({ turn: TurnViewSchema, session: SessionViewSchema, summary: SessionSummarySchema.nullable() });
-
-// Compile-time: each schema's type and the object the service builds must be assignable both ways.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const same = <T extends true>(_: T) => undefined;
-same<Same<z.infer<typeof QuestionViewSchema>, QuestionView>>(true);
-same<Same<z.infer<typeof SessionViewSchema>, SessionView>>(true);
-same<Same<z.infer<typeof TurnViewSchema>, TurnView>>(true);
-same<Same<z.infer<typeof SessionSummarySchema>, SessionSummary>>(true);
-same<Same<z.infer<typeof AnswerResultSchema>, AnswerResult>>(true);

@@ -3,24 +3,7 @@ import { areaLabel } from '../bank/area-label.js';
 import type { SessionRecord } from '../store/sessions-repo.js';
 import type { TurnRecord } from '../store/turns-repo.js';
 import { stepsOf } from './plan.js';
-
-/** The question a candidate is asked at one step of a session. */
-export interface QuestionView {
-  step: number;
-  /** 1-based number of the main question this step belongs to, out of `total`. */
-  number: number;
-  total: number;
-  kind: 'main' | 'follow-up';
-  /** Gradable id: `data-drift` or `data-drift.follow-up`. */
-  questionId: string;
-  text: string;
-  /** For a follow-up, the main question it follows; null for a main question. */
-  followUpTo: string | null;
-  type: string;
-  difficulty: string;
-  area: string;
-  areaLabel: string;
-}
+import type { QuestionView, SessionView, TurnView } from './view-schemas.js';
 
 /** A question of the session by step, or null past the last step or when the bank no longer has it. */
 export function questionView(bank: BankIndex, session: SessionRecord, step: number): QuestionView | null {
@@ -43,21 +26,6 @@ export function questionView(bank: BankIndex, session: SessionRecord, step: numb
   };
 }
 
-export interface SessionView {
-  id: string;
-  status: SessionRecord['status'];
-  createdAt: string;
-  finishedAt: string | null;
-  filters: SessionRecord['filters'];
-  /** Steps answered (each main question and each follow-up is one step) out of `totalSteps`. */
-  answeredSteps: number;
-  totalSteps: number;
-  /** The question to answer now; null once the session is finished. */
-  current: QuestionView | null;
-  /** Whether `{ retry: true }` is accepted now: something was answered and the session is still active. */
-  canRetry: boolean;
-}
-
 /** A session as clients see it: progress, the question to answer now, and whether a retry is possible. */
 export function sessionView(bank: BankIndex, s: SessionRecord): SessionView {
   return {
@@ -72,17 +40,6 @@ export function sessionView(bank: BankIndex, s: SessionRecord): SessionView {
     canRetry: s.status === 'active' && s.cursor > 0,
   };
 }
-
-/**
- * A turn as clients see it: the stored record, how the question was presented (`asked`), the model answer
- * (which an answered question may reveal), and whether it is being graded now (a `pending` turn that is not
- * was interrupted and can be regraded).
- */
-export type TurnView = TurnRecord & {
-  asked: QuestionView | null;
-  reference: { answer: string; explanation: string | null } | null;
-  grading: boolean;
-};
 
 export function turnView(bank: BankIndex, session: SessionRecord, t: TurnRecord, grading = false): TurnView {
   const g = bank.gradable(t.questionId);

@@ -38,49 +38,22 @@ export const TurnRecordSchema = z.object({
   gradedAt: z.string().nullable(),
 });
 
+/** A record field's column: `sessionId` is stored as `session_id`. */
+const column = (field: string) => field.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
+
+/**
+ * A `turns` row read back: every field of `TurnRecordSchema` from its column, the grade from its JSON text
+ * and the failure from its two columns (`score` is only there for SQL). The fields are written once, above.
+ */
 const TurnRow = z
-  .object({
-    id: z.string(),
-    session_id: z.string(),
-    seq: z.number().int(),
-    step: z.number().int(),
-    question_id: z.string(),
-    kind: z.enum(['main', 'follow-up']),
-    question: z.string(),
-    answer: z.string(),
-    attempt: z.number().int(),
-    retry_of: z.string().nullable(),
-    status: TurnStatus,
-    grade: jsonColumn(Grade).nullable(),
-    score: z.number().nullable(),
-    failure_reason: TurnFailureReason.nullable(),
-    failure_detail: z.string().nullable(),
-    grading_runs: z.number().int(),
-    created_at: z.string(),
-    updated_at: z.string(),
-    graded_at: z.string().nullable(),
+  .record(z.string(), z.unknown())
+  .transform((row) => {
+    const record: Record<string, unknown> = {};
+    for (const field of Object.keys(TurnRecordSchema.shape)) record[field] = row[column(field)];
+    record.failure = row.failure_reason === null ? null : { reason: row.failure_reason, detail: row.failure_detail ?? '' };
+    return record;
   })
-  .transform(
-    (r): z.infer<typeof TurnRecordSchema> => ({
-      id: r.id,
-      sessionId: r.session_id,
-      seq: r.seq,
-      step: r.step,
-      questionId: r.question_id,
-      kind: r.kind,
-      question: r.question,
-      answer: r.answer,
-      attempt: r.attempt,
-      retryOf: r.retry_of,
-      status: r.status,
-      grade: r.grade,
-      failure: r.failure_reason === null ? null : { reason: r.failure_reason, detail: r.failure_detail ?? '' },
-      gradingRuns: r.grading_runs,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-      gradedAt: r.graded_at,
-    }),
-  );
+  .pipe(TurnRecordSchema.extend({ grade: jsonColumn(Grade).nullable() }));
 /** One answer to one question of a session, with its grade once there is one. */
 export type TurnRecord = z.infer<typeof TurnRecordSchema>;
 
