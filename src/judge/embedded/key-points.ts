@@ -1,6 +1,6 @@
 import type { KeyPoint, Rubric } from '../../bank/schema.js';
 import { contentStems, type Sentence, sentences, tokenize } from '../../text/tokens.js';
-import { type AlignDeps, type AlignTarget, align, alignTarget } from './alignment.js';
+import { type AlignDeps, type AlignTarget, alignTarget, linksOf } from './alignment.js';
 import { negations } from './text-shape.js';
 
 /**
@@ -77,12 +77,29 @@ export interface PointMatch {
   contradicts: boolean;
 }
 
-function matchIn(stems: readonly string[], kp: CompiledKeyPoint, deps?: AlignDeps): { hits: number; overlap: number } {
-  const a = align(kp.target, stems, deps);
+/** The links of each sentence's stems into a key point's target, flattened as [index, similarity, ...]. */
+function sentenceLinks(kp: CompiledKeyPoint, answer: readonly Sentence[], deps?: AlignDeps): number[][] {
+  return answer.map((s) => {
+    const out: number[] = [];
+    for (const st of s.stems) for (const [i, sim] of linksOf(kp.target, st, deps)) out.push(i, sim);
+    return out;
+  });
+}
+
+/** Terms made and weighted share of the statement aligned, by the union of some sentences' links. */
+function matchIn(kp: CompiledKeyPoint, links: readonly (readonly number[])[], best: Float64Array): { hits: number; overlap: number } {
+  best.fill(0);
+  for (const l of links) {
+    for (let k = 0; k < l.length; k += 2) {
+      const i = l[k] ?? 0;
+      const sim = l[k + 1] ?? 0;
+      if (sim > (best[i] ?? 0)) best[i] = sim;
+    }
+  }
   let hits = 0;
-  for (const term of kp.terms) if (term.every((i) => (a.target[i] ?? 0) >= TERM_MATCH)) hits++;
+  for (const term of kp.terms) if (term.every((i) => (best[i] ?? 0) >= TERM_MATCH)) hits++;
   let shared = 0;
-  for (const i of kp.statement) shared += (a.target[i] ?? 0) * (kp.target.weights[i] ?? 0);
+  for (const i of kp.statement) shared += (best[i] ?? 0) * (kp.target.weights[i] ?? 0);
   return { hits, overlap: kp.statementWeight ? shared / kp.statementWeight : 0 };
 }
 
@@ -117,14 +134,16 @@ export function matchKeyPoint(kp: CompiledKeyPoint, answer: readonly Sentence[],
     if (contradicts && strength === 1) strength = 0.5;
     return { strength, sentence: i, hits, overlap, contradicts };
   };
-  const singles = answer.map((s) => matchIn([...s.stems], kp, deps));
+  const links = sentenceLinks(kp, answer, deps);
+  const scratch = new Float64Array(kp.target.stems.length);
+  const singles = links.map((l) => matchIn(kp, [l], scratch));
   for (let i = 0; i < answer.length; i++) {
     const single = singles[i] ?? { hits: 0, overlap: 0 };
     consider(judge(i, single.hits, single.overlap, !prose[i], neg[i] ?? false));
     const next = answer[i + 1];
     const cur = answer[i];
     if (next && cur && prose[i] && prose[i + 1]) {
-      const pair = matchIn([...new Set([...cur.stems, ...next.stems])], kp, deps);
+      const pair = matchIn(kp, [links[i] ?? [], links[i + 1] ?? []], scratch);
       const nextOnly = singles[i + 1] ?? { hits: 0, overlap: 0 };
       const quoted = nextOnly.hits + nextOnly.overlap > single.hits + single.overlap ? i + 1 : i;
       // Only a pair that makes more of the point than either sentence alone is worth quoting as one.

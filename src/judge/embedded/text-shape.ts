@@ -21,12 +21,12 @@ export function isTermList(text: string): boolean {
   return short / total >= 0.6;
 }
 
-const NEGATION = /^(not|no|never|none|nothing|neither|nor|without|cannot|nobody|nowhere|[a-z]+n't)$/;
+const NEGATION = new Set(['not', 'no', 'never', 'none', 'nothing', 'neither', 'nor', 'without', 'cannot', 'nobody', 'nowhere']);
 
 /** Count of negating words ("not", "never", "isn't", "without"). */
 export function negations(tokens: readonly string[]): number {
   let n = 0;
-  for (const t of tokens) if (NEGATION.test(t)) n++;
+  for (const t of tokens) if (NEGATION.has(t) || t.endsWith("n't")) n++;
   return n;
 }
 
