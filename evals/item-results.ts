@@ -88,7 +88,7 @@ export function itemResults(graded: readonly GradedItem[], kind: JudgeKind, fold
   const calibrate = (score: (r: ItemResult) => number | null, store?: (r: ItemResult, c: number, fold: number) => void) => {
     const scored = items.filter((r) => r.unscored === null && score(r) !== null);
     const cv = crossValidatedCalibration(
-      scored.map((r) => ({ group: groups.get(r.id) ?? r.question, raw: score(r) ?? 0, human: r.human })),
+      scored.map((r) => ({ group: groups.get(r.id) ?? r.question, raw: score(r) ?? 0, human: r.human, capped: r.cap !== null })),
       folds,
     );
     // As the server does: calibration never lifts an answer over its rubric cap.

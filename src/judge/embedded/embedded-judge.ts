@@ -2,7 +2,6 @@ import type { KeyPointResult } from '../../grading/grade-schema.js';
 import { roundScore } from '../../grading/levels.js';
 import { type Sentence, sentences } from '../../text/tokens.js';
 import type { GradingTask, Judge, JudgeVerdict } from '../judge.js';
-import { looksLikeManipulation } from '../manipulation-signals.js';
 import { type AlignDeps, strictDeps } from './alignment.js';
 import { answerFeatures, type PreparedReference, prepareReference } from './features.js';
 import { type JudgeModel, predictScore, readJudgeModel } from './judge-model.js';
