@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { createBankIndex } from '../src/bank/bank-index.js';
 import { loadBank } from '../src/bank/load-bank.js';
 import { createGrader } from '../src/grading/grade.js';
@@ -24,14 +25,25 @@ export function benchStartUp(): { ms: number; heapBytes: number; rssBytes: numbe
   return { ms, heapBytes: after.heapUsed - before.heapUsed, rssBytes: after.rss - before.rss, ...deps.lexicon.size };
 }
 
-async function rate(grade: (r: GradeRequest) => Promise<unknown>, next: (i: number) => GradeRequest, seconds: number): Promise<{ grades: number; perSecond: number }> {
+/**
+ * Grades per second of wall time, and per second of this process's CPU time (user + system, all its
+ * threads, so the garbage collector's helpers count against it). On a machine shared with other work the
+ * wall-clock rate includes waiting for a core; the CPU rate is what one core delivers.
+ */
+async function rate(
+  grade: (r: GradeRequest) => Promise<unknown>,
+  next: (i: number) => GradeRequest,
+  seconds: number,
+): Promise<{ grades: number; perSecond: number; perCpuSecond: number }> {
   let n = 0;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const until = started + seconds * 1000;
   while (performance.now() < until) {
     for (let k = 0; k < 50; k++) await grade(next(n++));
   }
-  return { grades: n, perSecond: n / ((performance.now() - started) / 1000) };
+  const used = process.cpuUsage(cpu);
+  return { grades: n, perSecond: n / ((performance.now() - started) / 1000), perCpuSecond: n / ((used.user + used.system) / 1e6) };
 }
 
 /**
@@ -60,7 +72,7 @@ export async function benchEmbeddedJudge(seconds = 3) {
     return { question: `${q?.title ?? 'Question'} (variant ${i})`, referenceAnswer: q?.referenceAnswer ?? 'reference answer', answer: q?.seedAnswer ?? 'answer' };
   };
   const adHocRate = await rate(grade, adHoc, seconds);
-  return { bank: { ...bankRate, ratio: bankRate.perSecond / EMBEDDED_GOAL_PER_SECOND }, adHoc: adHocRate };
+  return { bank: { ...bankRate, ratio: bankRate.perCpuSecond / EMBEDDED_GOAL_PER_SECOND }, adHoc: adHocRate };
 }
 
 export async function main(): Promise<boolean> {
@@ -70,13 +82,16 @@ export async function main(): Promise<boolean> {
       `heap +${mb(s.heapBytes)}, rss +${mb(s.rssBytes)}`,
   );
   const r = await benchEmbeddedJudge();
+  const load = os.loadavg()[0] ?? 0;
   console.log(
-    `embedded judge, bank questions: ${r.bank.grades} grades, ${Math.round(r.bank.perSecond)} grades/s on one core; ` +
+    `embedded judge, bank questions: ${r.bank.grades} grades, ${Math.round(r.bank.perCpuSecond)} grades per CPU second on one core ` +
+      `(${Math.round(r.bank.perSecond)} per wall second, load average ${load.toFixed(1)} on ${os.cpus().length} cores); ` +
       `ratio to goal ${EMBEDDED_GOAL_PER_SECOND}/s = ${r.bank.ratio.toFixed(2)} (${r.bank.ratio >= 1 ? 'met' : 'NOT met'})`,
   );
   console.log(
     `embedded judge, worst case (an ad-hoc question seen for the first time on every grade): ${r.adHoc.grades} grades, ` +
-      `${Math.round(r.adHoc.perSecond)} grades/s; ratio to the bank rate ${(r.adHoc.perSecond / r.bank.perSecond).toFixed(2)} (no goal)`,
+      `${Math.round(r.adHoc.perCpuSecond)} per CPU second (${Math.round(r.adHoc.perSecond)} per wall second); ` +
+      `ratio to the bank rate ${(r.adHoc.perCpuSecond / r.bank.perCpuSecond).toFixed(2)} (no goal)`,
   );
   return r.bank.ratio >= 1;
 }

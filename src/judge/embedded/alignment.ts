@@ -110,7 +110,7 @@ export function linksOf(target: AlignTarget, s: string, d: AlignDeps = alignDeps
   if (direct) return direct;
   const budget = typoBudget(written);
   if (budget === 0 || d.lexicon.has(s)) return NONE;
-  const key = `${s} ${written}`;
+  const key = written === s ? s : `${s} ${written}`;
   const known = target.typos.get(key);
   if (known) return known;
   const out: [number, number][] = [];

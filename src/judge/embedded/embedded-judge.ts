@@ -141,7 +141,7 @@ export function evaluateEmbedded(task: GradingTask, model: JudgeModel = committe
   const raw = {
     rules: EMBEDDED_RULES_VERSION,
     model: model.id,
-    features: Object.fromEntries(Object.entries(a.features.values).map(([k, v]) => [k, round4(v)])),
+    features: rounded(a.features.values),
     modelScore: round4(modelScore),
     flags: a.flags,
     score: round4(score),
@@ -159,6 +159,12 @@ export function evaluateEmbedded(task: GradingTask, model: JudgeModel = committe
     unscored: null,
     scoreCap: a.scoreCap,
   };
+}
+
+function rounded(values: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k in values) out[k] = round4(values[k] ?? 0);
+  return out;
 }
 
 function round4(x: number): number {

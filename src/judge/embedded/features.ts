@@ -30,6 +30,12 @@ export const ALL_FEATURES: readonly string[] = [
   ...RUBRIC_INTERACTIONS.map((f) => `rubric*${f}`),
 ];
 
+/**
+ * The n-gram cosine reads the first this many characters of an answer: no answer the weights were fitted
+ * on is longer (979 characters at most), and it bounds the cost of grading a very long answer.
+ */
+export const GRAM_CHARS = 1200;
+
 /** The reference side of a question, made ready once. */
 export interface PreparedReference {
   questionStems: ReadonlySet<string>;
@@ -122,7 +128,7 @@ export function answerFeatures(
     recall,
     precision,
     symmetric,
-    charCosine: gramCosineWith(text, ref.grams),
+    charCosine: gramCosineWith(text.length > GRAM_CHARS ? text.slice(0, GRAM_CHARS) : text, ref.grams),
     unaligned: stems.length ? unaligned / stems.length : 1,
     referenceLength: Math.log1p(ref.contentTokens),
     negationMismatch: negated !== ref.negated ? 1 : 0,

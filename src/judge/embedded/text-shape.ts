@@ -2,6 +2,7 @@ import { tokenize } from '../../text/tokens.js';
 
 // Separators of a list: commas, semicolons, plus and equals signs, pipes, bullets and line breaks.
 const SEPARATOR = /[,;+=|\u2022\n]+/;
+const SEPARATOR_CHARS = new Set([...',;+=|\u2022\n'].map((c) => c.charCodeAt(0)));
 
 /**
  * Whether a text is a list of terms rather than prose, judged from its shape alone (so prose in any
@@ -9,6 +10,10 @@ const SEPARATOR = /[,;+=|\u2022\n]+/;
  * three words ("PSI, KS test, chi-square, ...").
  */
 export function isTermList(text: string): boolean {
+  // Fewer than four separators cannot make five items: most sentences stop here, untokenized.
+  let separators = 0;
+  for (let i = 0; i < text.length && separators < 4; i++) if (SEPARATOR_CHARS.has(text.charCodeAt(i))) separators++;
+  if (separators < 4) return false;
   // Parts without a word (numbers of a code literal, "{1,2,3}") are not items of a list.
   const parts = text
     .split(SEPARATOR)
