@@ -16,6 +16,8 @@ const PATTERNS: readonly RegExp[] = [
   /["']?\bverdict\b["']?\s*[:=]\s*["']?\s*(pass|covered|excellent)\b/,
   /<\/?\s*(answer|candidate[_-]?answer|system|instructions?|rubric|reference)\b[^>]*>/,
   /\b(this|my) (answer|response) (is|should be|must be|deserves)\b[^.!?\n]{0,20}\b(5|perfect|excellent|full marks|top score)\b/,
+  /\[\/?\s*(inst|sys|system)\s*\]|<<\/?sys>>/,
+  /\b(rate|score|grade|mark)\s+(the\s+)?(following|above|this|my)\s+(answer|response|submission)\b[^.!?\n]{0,30}\b(5|five|10|full marks|maximum|perfect|top)\b/,
   /\bjailbreak(ed)? mode\b|\bdan mode\b|\bdeveloper mode\b|\bnew instructions\s*:/,
 ];
 
