@@ -10,7 +10,7 @@ import { ConfigError } from '../src/errors.js';
 import { artifactFromReport, writeArtifact } from './calibration-fit.js';
 import { parsePrice } from './cost.js';
 import { parseScale } from './dataset.js';
-import { fitJudgeModel, loadTrainingSet, writeJudgeModel } from './fit-judge.js';
+import { fitJudgeCommand } from './fit-judge-command.js';
 import { compareNames, nonNegativeInt, runCompare } from './compare-command.js';
 import { checkGate, readGateFile } from './gate.js';
 import { type CachedChat, CacheMissError, createCachedChat } from './llm-cache.js';
@@ -55,26 +55,6 @@ export interface CommandDeps {
   now?: () => Date;
 }
 
-
-/** `--fit-judge FILE --data A --scale 0:5 --data B --scale 1:5`: fit and write the embedded judge's weights. */
-function fitJudgeCommand(out: string, data: string[], scales: string[], env: Record<string, string | undefined>, io: CommandIo): number {
-  if (scales.length > 1 && scales.length !== data.length) throw new UsageError(`--fit-judge: give one --scale per --data (got ${data.length} --data and ${scales.length} --scale)`);
-  const config = loadConfig(env);
-  const bank = createBankIndex(loadBank(config.BANK_PATH));
-  const sets = data.map((path, i) => {
-    const scale = parseScale(scales[scales.length === 1 ? 0 : i] ?? '1:5');
-    io.stderr.write(`reading ${path} (scale ${scale.min}:${scale.max})\n`);
-    return loadTrainingSet({ path, scale, itemWeight: 1 }, bank);
-  });
-  const model = fitJudgeModel(sets);
-  writeJudgeModel(out, model);
-  io.stdout(
-    `embedded judge model ${model.id} (${model.features.length} features, lambda ${model.lambda}) fitted on ` +
-      `${model.fittedOn.map((f) => `${f.dataset} (${f.items} items)`).join(', ')}; written to ${out}\n` +
-      'its cross-validated agreement: npm run eval -- --data <each dataset> --judge embedded\n',
-  );
-  return 0;
-}
 
 function positiveInt(name: string, v: string | undefined, fallback: number | null): number | null {
   if (v === undefined) return fallback;
