@@ -119,7 +119,7 @@ describe('POST /api/grade with the LLM judge', () => {
     const res = await postJson(app, '/api/grade', body);
     expect(res.status).toBe(200);
     const g = Grade.parse(await res.json());
-    expect(g.judge).toEqual({ kind: 'llm', model: 'judge-model', promptVersion: judge.promptVersion, calibration: null });
+    expect(g.judge).toEqual({ kind: 'llm', model: 'judge-model', promptVersion: judge.promptVersion, calibration: null, verifiesCorrectness: true });
     expect(g.consistency).toMatchObject({ referenceFirst: expect.any(Number), referenceLast: expect.any(Number), inconsistent: false });
     expect(g.runs.map((r) => r.order)).toEqual(['reference-first', 'reference-last']);
     const covered = g.keyPoints.filter((k) => k.verdict !== 'missing');
