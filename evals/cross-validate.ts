@@ -37,6 +37,8 @@ export interface CvItem {
   group: string;
   raw: number;
   human: number;
+  /** A cap clamps this item after calibration: it is calibrated but not fitted on. */
+  capped?: boolean;
 }
 
 /**
@@ -52,7 +54,7 @@ export function crossValidatedCalibration(items: readonly CvItem[], k: number): 
   const fold = items.map((i) => plan.foldOf.get(i.group) ?? 0);
   const calibrated = new Array<number>(items.length).fill(Number.NaN);
   for (let f = 0; f < plan.folds; f++) {
-    const train = items.filter((_, i) => fold[i] !== f).map((i) => ({ x: i.raw, y: i.human }));
+    const train = items.filter((item, i) => fold[i] !== f && !item.capped).map((i) => ({ x: i.raw, y: i.human }));
     // With a single group there is nothing to train on: leave the raw score (no calibration is the honest fallback).
     const points = train.length ? fitIsotonic(train) : [];
     items.forEach((item, i) => {

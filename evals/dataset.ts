@@ -41,6 +41,8 @@ export const LabelledLine = z.object({
 });
 export type LabelledLine = z.infer<typeof LabelledLine>;
 
+const DatasetAdHocRequest = AdHocGradeRequest.extend({ referenceAnswer: z.string().trim().min(1, 'must not be empty') });
+
 /** A valid labelled answer, resolved against the bank and ready to grade. */
 export interface LabelledItem {
   id: string;
@@ -169,10 +171,11 @@ function parseRecord(json: unknown, bank: BankIndex, scale: Scale): Omit<Labelle
       referenceAnswer: g.referenceAnswer,
     };
   }
-  // Outside the bank: the same rules as an ad-hoc POST /api/grade.
+  // Outside the bank: the rules of an ad-hoc POST /api/grade, except that any non-empty reference answer is
+  // taken: a benchmark's reference may be one word ("push").
   const missing = (['question', 'referenceAnswer'] as const).filter((f) => line[f] === undefined);
   if (missing.length) return { reason: `${missing.join(' and ')}: required when there is no questionId` };
-  const adHoc = AdHocGradeRequest.safeParse({
+  const adHoc = DatasetAdHocRequest.safeParse({
     question: line.question,
     referenceAnswer: line.referenceAnswer,
     answer: line.answer,

@@ -17,6 +17,7 @@ import { parseJudgeSpecs } from './matrix/judge-spec.js';
 import { matrixText } from './matrix/matrix-text.js';
 import { runMatrix } from './matrix/run-matrix.js';
 import { parseScale } from './dataset.js';
+import { fitJudgeCommand } from './fit-judge-command.js';
 import { compareNames, nonNegativeInt, runCompare } from './compare-command.js';
 import { checkGate, readGateFile } from './gate.js';
 import { type CachedChat, CacheMissError, createCachedChat } from './llm-cache.js';
@@ -46,6 +47,8 @@ export const USAGE = `usage: npm run eval -- --data FILE|DIR [options]
   --replay               serve LLM replies from the cache only; a miss fails the run
   --price IN:OUT         USD per million input/output tokens, for the cost line
   --fit-calibration FILE fit the calibration on all items and write the artifact the server loads
+  --fit-judge FILE       fit the embedded judge's weights on every --data (each with its own --scale, in
+                         order) and write the model the judge loads; grades nothing
   --gate FILE            check the report against the thresholds in FILE; exit 1 if any fails
   --compare A B          grade with LLM judge prompt versions A and B and compare their agreement with the
                          humans (paired bootstrap); A and B are \`default\` or folders of prompts/judge/
@@ -110,10 +113,10 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
       // Only `--compare A B` takes a positional: its second name.
       allowPositionals: true,
       options: {
-        data: { type: 'string' },
+        data: { type: 'string', multiple: true },
         judge: { type: 'string' },
         judges: { type: 'string' },
-        scale: { type: 'string' },
+        scale: { type: 'string', multiple: true },
         folds: { type: 'string' },
         concurrency: { type: 'string' },
         limit: { type: 'string' },
@@ -123,6 +126,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
         replay: { type: 'boolean' },
         price: { type: 'string' },
         'fit-calibration': { type: 'string' },
+        'fit-judge': { type: 'string' },
         gate: { type: 'string' },
         compare: { type: 'string' },
         bootstrap: { type: 'string' },
@@ -137,14 +141,17 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
       },
     });
     if (a.help) return io.stdout(`${USAGE}\n`), 0;
-    if (!a.data) throw new UsageError('--data is required');
-    const dataPath = a.data;
+    if (!a.data?.length) throw new UsageError('--data is required');
+    if (a['fit-judge']) return fitJudgeCommand(a['fit-judge'], a.data, a.scale ?? [], env, io);
+    if (a.data.length > 1) throw new UsageError('--data is given once (several only with --fit-judge)');
+    if ((a.scale?.length ?? 0) > 1) throw new UsageError('--scale is given once (one per --data only with --fit-judge)');
+    const data = a.data[0] ?? '';
     if (a.judge !== undefined && a.judge !== 'embedded' && a.judge !== 'llm') throw new UsageError(`--judge must be embedded or llm (got "${a.judge}")`);
     if (a.replay && a['no-cache']) throw new UsageError('--replay needs the cache; drop --no-cache');
     const compare = compareNames(a.compare, positionals, a);
     const folds = positiveInt('folds', a.folds, 5) ?? 5;
     if (folds < 2) throw new UsageError('--folds must be at least 2');
-    const scale = a.scale ? parseScale(a.scale) : { min: 1, max: 5 };
+    const scale = a.scale?.[0] ? parseScale(a.scale[0]) : { min: 1, max: 5 };
     const price = a.price ? parsePrice(a.price) : null;
     const columns = a.columns ? parseColumnMapping(a.columns) : {};
     // Read the gate before grading, so a broken gate file does not cost a whole (possibly paid) run.
@@ -165,7 +172,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
         specs,
         env: runEnv,
         bank,
-        data: a.data,
+        data,
         columns,
         scale,
         folds,
@@ -190,7 +197,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
       const outcome = await runBatchEval({
         config,
         bank,
-        data: a.data,
+        data,
         columns,
         scale,
         folds,
@@ -219,7 +226,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
         names: compare,
         config,
         bank,
-        data: a.data,
+        data,
         scale,
         folds,
         concurrency: positiveInt('concurrency', a.concurrency, 8) ?? 8,
@@ -243,10 +250,10 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
       wrapChat: (inner) => (wrapped.chat = createCachedChat(inner, { dir: cacheDir, replay: a.replay ?? false })),
     });
     const { chat } = wrapped;
-    err(`evaluating the ${judge.kind} judge ${judge.model} (${judge.promptVersion}) on ${a.data}${chat ? `, cache ${cacheDir ?? 'off'}${a.replay ? ' (replay)' : ''}` : ''}`);
+    err(`evaluating the ${judge.kind} judge ${judge.model} (${judge.promptVersion}) on ${data}${chat ? `, cache ${cacheDir ?? 'off'}${a.replay ? ' (replay)' : ''}` : ''}`);
 
     const report = await runEval({
-      data: a.data,
+      data,
       columns,
       bank,
       judge,
@@ -280,7 +287,7 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
       io.stdout(`${summaryText(report)}\n${extra ? `${extra}\n` : ''}\nreport: ${join(out, 'report.json')} and report.html\n`);
 
       if (a['fit-calibration']) {
-        const artifact = artifactFromReport(report, dataPath);
+        const artifact = artifactFromReport(report, data);
         writeArtifact(a['fit-calibration'], artifact);
         io.stdout(`calibration ${artifact.id} (${artifact.points.length} knots, ${artifact.fittedOn.items} items) written to ${a['fit-calibration']}\n`);
       }

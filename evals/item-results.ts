@@ -18,8 +18,15 @@ export interface ItemResult {
   humanScore: number;
   human: number;
   raters: number[];
-  /** The judge's score as `grade()` returned it (rawScore), null when unscored. */
+  /**
+   * The judge's score: as `grade()` returned it (rawScore), or, for a judge whose weights the harness
+   * refits, the out-of-sample score from weights fitted on the other folds. Null when unscored.
+   */
   raw: number | null;
+  /** The score `grade()` gave with the weights the server ships (equal to `raw` unless the harness refits). */
+  served: number | null;
+  /** Refitted judge only: the out-of-sample score before the caps. */
+  uncapped: number | null;
   /** Out-of-sample calibrated raw score (fitted on the other folds). */
   calibrated: number | null;
   /** Cross-validation fold the item was tested in. */
@@ -37,7 +44,7 @@ export interface ItemResult {
 
 /** Scores per ablation variant, paired with the human score, for the scored items that have them. */
 export interface VariantScores {
-  variant: 'none' | 'swap' | 'calibration' | 'swap+calibration';
+  variant: 'none' | 'swap' | 'calibration' | 'swap+calibration' | 'no-caps' | 'no-caps+calibration';
   judge: number[];
   human: number[];
   /** The question (cross-validation group) of each pair, for intervals that resample questions. */
@@ -51,7 +58,10 @@ const mean2 = (a: number | null, b: number | null) => (a === null || b === null 
  * LLM judge, `none` is the reference-first order alone and `swap` the mean of both orders; the embedded
  * judge has a single pass, so `none` is its raw score and it has no swap rows.
  */
-export function itemResults(graded: readonly GradedItem[], kind: JudgeKind, folds: number): { items: ItemResult[]; variants: VariantScores[] } {
+/** Out-of-sample scores of a judge refitted in every fold (see evals/judge-cv.ts), by item id. */
+export type Refit = Map<string, { raw: number; uncapped: number; calibrated: number; uncappedCalibrated: number; fold: number }>;
+
+export function itemResults(graded: readonly GradedItem[], kind: JudgeKind, folds: number, refit?: Refit): { items: ItemResult[]; variants: VariantScores[] } {
   const items: ItemResult[] = graded.map(({ item, grade, error }) => ({
     id: item.id,
     source: item.source,
@@ -65,6 +75,8 @@ export function itemResults(graded: readonly GradedItem[], kind: JudgeKind, fold
     human: item.human,
     raters: item.raters,
     raw: grade?.rawScore ?? null,
+    served: grade?.rawScore ?? null,
+    uncapped: null,
     calibrated: null,
     fold: null,
     referenceFirst: grade?.consistency?.referenceFirst ?? null,
@@ -80,7 +92,7 @@ export function itemResults(graded: readonly GradedItem[], kind: JudgeKind, fold
   const calibrate = (score: (r: ItemResult) => number | null, store?: (r: ItemResult, c: number, fold: number) => void) => {
     const scored = items.filter((r) => r.unscored === null && score(r) !== null);
     const cv = crossValidatedCalibration(
-      scored.map((r) => ({ group: r.group, raw: score(r) ?? 0, human: r.human })),
+      scored.map((r) => ({ group: r.group, raw: score(r) ?? 0, human: r.human, capped: r.cap !== null })),
       folds,
     );
     // As the server does: calibration never lifts an answer over its rubric cap.
@@ -90,6 +102,26 @@ export function itemResults(graded: readonly GradedItem[], kind: JudgeKind, fold
     return { judge: calibrated, uncalibrated: scored.map((r) => score(r) ?? 0), human: scored.map((r) => r.human), clusters };
   };
 
+  if (refit) {
+    // Weights and calibration were refitted on the other folds: every number below is out of sample.
+    const scored = items.filter((r) => r.unscored === null && refit.has(r.id));
+    for (const r of scored) {
+      const f = refit.get(r.id);
+      if (f) Object.assign(r, { raw: f.raw, uncapped: f.uncapped, calibrated: f.calibrated, fold: f.fold });
+    }
+    const human = scored.map((r) => r.human);
+    const clusters = scored.map((r) => r.group);
+    const pick = (k: 'raw' | 'uncapped' | 'calibrated' | 'uncappedCalibrated') => scored.map((r) => refit.get(r.id)?.[k] ?? 0);
+    return {
+      items,
+      variants: [
+        { variant: 'none', judge: pick('raw'), human, clusters },
+        { variant: 'calibration', judge: pick('calibrated'), human, clusters },
+        { variant: 'no-caps', judge: pick('uncapped'), human, clusters },
+        { variant: 'no-caps+calibration', judge: pick('uncappedCalibrated'), human, clusters },
+      ],
+    };
+  }
   const raw = calibrate((r) => r.raw, (r, c, f) => Object.assign(r, { calibrated: c, fold: f }));
   if (kind === 'embedded') {
     return {

@@ -6,6 +6,7 @@ import type { InvalidLine, Scale } from './dataset.js';
 import { type ClusteredScore, clusterBootstrap, type Intervals } from './cluster-bootstrap.js';
 import { fitIsotonic } from './isotonic.js';
 import type { ItemResult, VariantScores } from './item-results.js';
+import type { RefitSummary } from './embedded-refit.js';
 import { type Agreement, agreement, confusionMatrix, mean, pearson, spearman } from './metrics.js';
 
 /** Calls, tokens and cost of the LLM judge in one run. */
@@ -67,8 +68,14 @@ export interface EvalReport {
     calibrated: Intervals;
     ablation: (Intervals & { variant: VariantScores['variant'] })[];
   };
-  /** Agreement of each human rater with the mean of the other raters, on items with two or more. */
-  ceiling: (Agreement & { items: number }) | null;
+  /**
+   * Human ceiling, rater against rater directly (rater 1 vs rater 2; with more raters, the mean of each
+   * metric over all pairs), on items with two or more raters. Compare it with the judge's agreement with
+   * the raters' mean, as the literature does.
+   */
+  ceiling: (Agreement & { items: number; pairs: number }) | null;
+  /** Embedded judge: its weights were refitted in every fold; what they were trained on. */
+  refit: RefitSummary | null;
   ablation: (Agreement & { variant: VariantScores['variant'] })[];
   bias: {
     /** LLM judge only: reference-first minus reference-last. */
@@ -95,25 +102,34 @@ export interface ReportInput {
   items: ItemResult[];
   variants: VariantScores[];
   llm: LlmUsageSummary | null;
+  refit?: RefitSummary | null;
   wallMs: number;
   now?: Date;
   /** Resamples and seed of the intervals. Default 1000 and 1. */
   bootstrap?: { resamples: number; seed: number };
 }
 
-function ceilingOf(items: readonly ItemResult[]): EvalReport['ceiling'] {
+const METRICS = ['pearson', 'spearman', 'qwk', 'mae', 'rmse', 'exact', 'within1'] as const;
+
+/** Rater j against rater k on every item both rated, for each pair j < k; each metric is the mean over pairs. */
+export function ceilingOf(items: readonly ItemResult[]): EvalReport['ceiling'] {
   const rated = items.filter((i) => i.raters.length >= 2);
   if (rated.length === 0) return null;
-  const a: number[] = [];
-  const b: number[] = [];
-  for (const i of rated) {
-    i.raters.forEach((r, j) => {
-      const others = i.raters.filter((_, k) => k !== j);
-      a.push(r);
-      b.push(others.reduce((s, x) => s + x, 0) / others.length);
-    });
+  const raters = Math.max(...rated.map((i) => i.raters.length));
+  const pairs: Agreement[] = [];
+  for (let j = 0; j < raters; j++) {
+    for (let k = j + 1; k < raters; k++) {
+      const both = rated.filter((i) => i.raters[j] !== undefined && i.raters[k] !== undefined);
+      if (both.length) pairs.push(agreement(both.map((i) => i.raters[j] ?? 0), both.map((i) => i.raters[k] ?? 0)));
+    }
   }
-  return { ...agreement(a, b), items: rated.length };
+  const meanOf = (m: (typeof METRICS)[number]) => {
+    const v = pairs.map((p) => p[m]).filter((x): x is number => x !== null);
+    return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+  };
+  const out = { n: rated.length, items: rated.length, pairs: pairs.length } as Agreement & { items: number; pairs: number };
+  for (const m of METRICS) out[m] = meanOf(m);
+  return out;
 }
 
 function surface(values: readonly number[], human: readonly number[]): SurfaceBaseline {
@@ -163,6 +179,7 @@ export function buildReport(input: ReportInput): EvalReport {
       ablation: input.variants.map((v) => ({ variant: v.variant, ...ci(zip(v.judge, v.human, v.clusters)) })),
     },
     ceiling: ceilingOf(scored),
+    refit: input.refit ?? null,
     ablation: input.variants.map((v) => ({ variant: v.variant, ...agreement(v.judge, v.human) })),
     bias: {
       position:
@@ -197,7 +214,9 @@ export function buildReport(input: ReportInput): EvalReport {
       judgeCalibrated: surface(calibrated, human),
     },
     confusion: { raw: confusionMatrix(human, raw), calibrated: confusionMatrix(human, calibrated) },
-    calibrationMap: fitIsotonic(scored.map((i) => ({ x: i.raw, y: i.human }))),
+    // What --fit-calibration writes: fitted on the scores the server gives, on items no cap touches (the
+    // cap applies after the calibration, so capped items would only bend the map).
+    calibrationMap: fitIsotonic(scored.filter((i) => i.cap === null).map((i) => ({ x: i.served ?? i.raw, y: i.human }))),
     byTag: breakdown(items, (i) => (i.tags.length ? i.tags : ['(untagged)'])),
     byQuestion: breakdown(items, (i) => [i.question]),
     llm: input.llm,

@@ -5,7 +5,8 @@ import type { ColumnMapping } from './csv-input.js';
 import { loadDataset, type Scale } from './dataset.js';
 import { costOf, type Price, priceOf } from './cost.js';
 import { gradeItems } from './grade-items.js';
-import { itemResults } from './item-results.js';
+import { itemResults, type Refit } from './item-results.js';
+import { embeddedRefit } from './embedded-refit.js';
 import type { CacheStats } from './llm-cache.js';
 import { CacheMissError } from './llm-cache.js';
 import { createProgress, type ProgressStream } from './progress.js';
@@ -74,7 +75,10 @@ export async function runEval(options: RunEvalOptions): Promise<EvalReport> {
   });
   const wallMs = now() - started;
 
-  const { items: results, variants } = itemResults(graded, options.judge.kind, folds);
+  // The embedded judge's weights were fitted on labelled data, maybe this very set: refit them (and the
+  // calibration) in every fold so no reported number comes from weights that saw the scored questions.
+  const refit = options.judge.kind === 'embedded' ? embeddedRefit(items, dataset.sha256, options.bank, folds, options.progress) : null;
+  const { items: results, variants } = itemResults(graded, options.judge.kind, folds, refit?.scores as Refit | undefined);
   return buildReport({
     config: {
       data: dataset.files,
@@ -92,6 +96,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalReport> {
     items: results,
     variants,
     llm: stats ? llmSummary(stats(), priceOf(options.judge.model, options.price)) : null,
+    refit: refit?.summary ?? null,
     wallMs,
     ...(options.bootstrap ? { bootstrap: options.bootstrap } : {}),
   });

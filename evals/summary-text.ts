@@ -25,12 +25,38 @@ export function summaryText(report: EvalReport): string {
   const j = report.judge;
   out.push(`judge ${j.kind} ${j.model} (${j.promptVersion}); ${report.n} items scored, ${report.skipped} lines skipped, ${report.unscored.count} unscored`);
   if (report.unscored.count) out.push(`unscored: ${Object.entries(report.unscored.reasons).map(([r, n]) => `${r} ${n}`).join(', ')}`);
+  const refit = report.refit;
   const iv = report.intervals;
-  const rows = [agreementRow('raw', report.metrics.raw, iv.raw), agreementRow(`calibrated (${report.config.folds}-fold CV)`, report.metrics.calibrated, iv.calibrated)];
-  if (report.ceiling) rows.push(agreementRow(`human ceiling (${report.ceiling.items} items)`, report.ceiling));
-  out.push('', table(['agreement with humans', ...COLUMNS], rows));
+  const rows = [
+    agreementRow(refit ? `judge (${refit.folds}-fold CV, refitted)` : 'raw', report.metrics.raw, iv.raw),
+    agreementRow(`calibrated (${report.config.folds}-fold CV)`, report.metrics.calibrated, iv.calibrated),
+  ];
+  if (report.ceiling) rows.push(agreementRow(`human ceiling: rater vs rater (${report.ceiling.items} items)`, report.ceiling));
+  out.push('', table(['agreement with humans (mean)', ...COLUMNS], rows));
   out.push(`[95% intervals: bootstrap over ${iv.clusters} questions, ${iv.resamples} resamples, seed ${iv.seed}]`);
+  const s = report.config.scale;
+  if (s.max - s.min !== 4) out.push(`scores are on the judge's 1..5; on the data's ${s.min}..${s.max}, mae and rmse are ${num((s.max - s.min) / 4)} times these`);
+  if (refit) {
+    out.push(
+      `weights refitted in every fold (ridge, lambda ${refit.lambda}) on the other folds` +
+        (refit.extra.length ? ` plus ${refit.extra.map((e) => `${e.dataset} (${e.items})`).join(', ')}` : '') +
+        (refit.missing.length ? `; not found, left out: ${refit.missing.join(', ')}` : ''),
+    );
+  }
   out.push('', table(['ablation', ...COLUMNS], report.ablation.map((a, k) => agreementRow(a.variant, a, iv.ablation[k]))));
+  if (report.byTag.length > 1 || report.byTag[0]?.key !== '(untagged)') {
+    out.push(
+      '',
+      table(
+        ['by tag', 'n', 'human', 'judge', 'max', 'mae', 'exact'],
+        report.byTag
+          .filter((t) => t.n > 0)
+          .slice(0, 40)
+          .map((t) => [t.key, String(t.n), num(t.meanHuman, 2), num(t.meanRaw, 2), num(t.maxRaw, 2), num(t.mae), num(t.exact)]),
+      ),
+    );
+    if (report.byTag.length > 40) out.push(`(${report.byTag.length - 40} more tags in report.json)`);
+  }
   const b = report.baselines;
   out.push(
     '',

@@ -79,7 +79,7 @@ describe('POST /api/grade', () => {
     expect(res.status).toBe(200);
     const g = Grade.parse(await res.json());
     expect(g.questionId).toBe('data-drift');
-    expect(g.judge).toEqual({ kind: 'embedded', model: 'embedded-lexical', promptVersion: expect.stringMatching(/^lexical-/), calibration: null });
+    expect(g.judge).toEqual({ kind: 'embedded', model: 'embedded-align', promptVersion: expect.stringMatching(/^align-\d+\+ridge-/), calibration: null, verifiesCorrectness: false });
     expect(g.score).not.toBeNull();
   });
 

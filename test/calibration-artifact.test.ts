@@ -8,7 +8,10 @@ import { ConfigError } from '../src/errors.js';
 import { artifactId, CALIBRATION_FORMAT, interpolate } from '../src/grading/calibration-artifact.js';
 import { Grade } from '../src/grading/grade-schema.js';
 import { roundScore } from '../src/grading/levels.js';
-import { EMBEDDED_MODEL, EMBEDDED_RULES_VERSION } from '../src/judge/embedded/embedded-judge.js';
+import { createEmbeddedJudge, EMBEDDED_MODEL } from '../src/judge/embedded/embedded-judge.js';
+
+// What the embedded judge names itself with: its rules version and the id of its fitted weights.
+const EMBEDDED_RULES_VERSION = createEmbeddedJudge().promptVersion;
 import { postJson } from './helpers/app.js';
 
 const points = [
@@ -57,7 +60,7 @@ describe('calibration artifact in the server', () => {
     const services = composeServices(loadConfig({ DB_PATH: ':memory:', CALIBRATION_PATH: path }), { warn: (m) => warnings.push(m) });
     expect(services.calibration).toBeNull();
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/fitted for embedded embedded-lexical lexical-0.*not applied/);
+    expect(warnings[0]).toMatch(new RegExp(`fitted for embedded ${EMBEDDED_MODEL} lexical-0.*not applied`));
     const g = Grade.parse(await services.grade(answer));
     expect(g.judge.calibration).toBeNull();
     expect(g.score).toBe(g.rawScore);

@@ -68,7 +68,7 @@ describe('npm run eval (in process)', () => {
     for (const series of ['raw', 'calibrated']) {
       expect(Object.keys(report.metrics[series]).sort()).toEqual(['exact', 'mae', 'n', 'pearson', 'qwk', 'rmse', 'spearman', 'within1']);
     }
-    expect(report.ablation.map((a: { variant: string }) => a.variant)).toEqual(['none', 'calibration']);
+    expect(report.ablation.map((a: { variant: string }) => a.variant)).toEqual(['none', 'calibration', 'no-caps', 'no-caps+calibration']);
     expect(report.ceiling.items).toBe(3);
     expect(report.items).toHaveLength(8);
     expect(report.byTag.map((b: { key: string }) => b.key)).toContain('adversarial');

@@ -51,7 +51,7 @@ describe('CI gate', () => {
     expect(checkGate(report, gate({ judge: 'llm' })).failures[0]).toMatch(/gate is for the llm judge/);
     const stale = { ...artifactFromReport(report, 'x'), judge: { ...report.judge, promptVersion: 'lexical-0' } };
     const r = checkGate(report, gate({ calibrationArtifact: 'cal.json' }), () => stale);
-    expect(r.failures.join("\n")).toMatch(/fitted for embedded-lexical lexical-0.*Refit with npm run eval/);
+    expect(r.failures.join("\n")).toMatch(/fitted for embedded-align lexical-0.*Refit with npm run eval/);
     const identity = { ...artifactFromReport(report, 'x'), points: [{ raw: 1, calibrated: 1 }, { raw: 5, calibrated: 5 }] };
     expect(checkGate(report, gate({ calibrationArtifact: 'cal.json' }), () => identity).passed).toBe(true);
   });
@@ -66,7 +66,8 @@ describe('CI gate', () => {
   });
 
   it('judges the shown score by the level it reads as: 2.3 is still a 2', () => {
-    const nudging = { ...artifactFromReport(report, 'x'), points: [{ raw: 1, calibrated: 2.3 }, { raw: 5, calibrated: 5 }] };
+    // m3 scores at most 2 raw (checked above): this map shows it between 2.3 and 2.4, which reads as a 2.
+    const nudging = { ...artifactFromReport(report, 'x'), points: [{ raw: 1, calibrated: 2.3 }, { raw: 2, calibrated: 2.4 }, { raw: 5, calibrated: 5 }] };
     const wrong = gate({ calibrationArtifact: 'cal.json', adversarial: { tag: 'wrong', maxScore: 2, exceptTags: [], knownBlindSpots: [] } });
     expect(checkGate(report, wrong, () => nudging).failures).toEqual([]);
   });

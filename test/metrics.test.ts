@@ -13,7 +13,7 @@ const scored = (inconsistent: boolean | null): Grade => ({
   score: 3,
   rawScore: 3,
   level: { value: 3, label: 'adequate' },
-  judge: { kind: 'llm', model: 'm', promptVersion: 'p', calibration: null },
+  judge: { kind: 'llm', model: 'm', promptVersion: 'p', calibration: null, verifiesCorrectness: true },
   consistency: inconsistent === null ? null : { referenceFirst: 2, referenceLast: inconsistent ? 4 : 3, spread: inconsistent ? 2 : 1, inconsistent, resolution: 'mean' },
   unscored: null,
 });

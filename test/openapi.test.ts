@@ -44,7 +44,8 @@ describe('OpenAPI document', () => {
     expect(body).toContain('questionId');
     expect(body).toContain('referenceAnswer');
     const ok = JSON.stringify(op?.responses['200']);
-    for (const field of ['rawScore', 'keyPoints', 'unscored', 'promptVersion']) expect(ok).toContain(field);
+    for (const field of ['rawScore', 'keyPoints', 'unscored', 'promptVersion', 'verifiesCorrectness']) expect(ok).toContain(field);
+    expect(ok).toMatch(/verifiesCorrectness[^}]*"type":"boolean"[^}]*not whether each statement is true/);
     for (const status of ['400', '401', '404', '413', '429', '503']) expect(op?.responses).toHaveProperty(status);
   });
 

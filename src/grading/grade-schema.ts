@@ -105,6 +105,16 @@ export const Grade = z.object({
     promptVersion: z.string(),
     /** Id of the calibration artifact applied to rawScore, or null when none was. */
     calibration: z.string().nullable(),
+    /**
+     * Whether the judge checks that what the answer says is correct. False for the embedded judge: it checks
+     * which key points the answer covers (by their words), not whether each statement is true, and it does
+     * not read negation reliably. True for the LLM judge.
+     */
+    verifiesCorrectness: z
+      .boolean()
+      .describe(
+        'Whether the judge checks that what the answer says is correct. false for the embedded judge: it checks which key points the answer covers, not whether each statement is true. true for the LLM judge.',
+      ),
     /** LLM judge, served grades: name of the prompt version (`default`, or its folder in prompts/judge/). */
     promptName: z.string().optional(),
   }),

@@ -100,6 +100,7 @@ export function createGrader(deps: GraderDeps): GradeFn {
         model: judge.model,
         promptVersion: judge.promptVersion,
         calibration: score !== null && calibration ? calibration.id : null,
+        verifiesCorrectness: judge.verifiesCorrectness ?? judge.kind === 'llm',
       },
       consistency: v.consistency,
       runs: v.runs,

@@ -46,6 +46,11 @@ export interface GradeOptions {
  */
 export interface Judge {
   readonly kind: JudgeKind;
+  /**
+   * Whether the judge can tell a true statement from a false one that uses the same words. The embedded
+   * judge cannot (false); a judge that does not say is taken to be an LLM judge, which reads meaning.
+   */
+  readonly verifiesCorrectness?: boolean;
   /** Model id, e.g. `gpt-4o-mini`, or the embedded judge's algorithm id. */
   readonly model: string;
   /** Content hash of the prompt (LLM) or version of the scoring rules (embedded). */

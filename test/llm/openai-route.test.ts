@@ -120,7 +120,7 @@ describe('POST /api/grade with the LLM judge', () => {
     expect(res.status).toBe(200);
     const g = Grade.parse(await res.json());
     // The served grader names the LLM prompt (variant A's `JUDGE_PROMPT`), as in production.
-    expect(g.judge).toEqual({ kind: 'llm', model: 'judge-model', promptName: 'default', promptVersion: judge.promptVersion, calibration: null });
+    expect(g.judge).toEqual({ kind: 'llm', model: 'judge-model', promptName: 'default', promptVersion: judge.promptVersion, calibration: null, verifiesCorrectness: true });
     expect(g.consistency).toMatchObject({ referenceFirst: expect.any(Number), referenceLast: expect.any(Number), inconsistent: false });
     expect(g.runs.map((r) => r.order)).toEqual(['reference-first', 'reference-last']);
     const covered = g.keyPoints.filter((k) => k.verdict !== 'missing');

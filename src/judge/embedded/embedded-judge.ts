@@ -1,55 +1,82 @@
 import type { KeyPointResult } from '../../grading/grade-schema.js';
 import { roundScore } from '../../grading/levels.js';
-import { contentStems, sentences } from '../../text/tokens.js';
+import { type Sentence, sentences } from '../../text/tokens.js';
 import type { GradingTask, Judge, JudgeVerdict } from '../judge.js';
-import { looksLikeManipulation } from '../manipulation-signals.js';
-import { isProse, relevantShare, shapeOf } from './answer-signals.js';
-import { type CompiledKeyPoint, compileKeyPoints, matchKeyPoint, pairStems, rubricKeyPoints } from './key-points.js';
+import { type AlignDeps, strictDeps } from './alignment.js';
+import { answerFeatures, type PreparedReference, prepareReference } from './features.js';
+import { type JudgeModel, predictScore, readJudgeModel } from './judge-model.js';
+import { type CompiledKeyPoint, compileKeyPoints, matchKeyPoint, rubricKeyPoints } from './key-points.js';
+import { capsOf, FLAG_TEXT } from './caps.js';
+import { isTermList } from './text-shape.js';
 
-/** Bumped whenever a rule or constant below changes, so calibrations fitted on older rules go stale. */
-export const EMBEDDED_RULES_VERSION = 'lexical-2';
-export const EMBEDDED_MODEL = 'embedded-lexical';
+/** Bumped whenever a feature or rule below changes: a model fitted on other rules is refused at start. */
+export const EMBEDDED_RULES_VERSION = 'align-1';
+export const EMBEDDED_MODEL = 'embedded-align';
 
-// How much of the score comes from rubric coverage versus overlap with the reference answer.
-const COVERAGE_WEIGHT = 0.8;
-// Share of the reference's content words that a complete answer typically repeats; more earns nothing.
-const REFERENCE_RECALL_FULL = 0.5;
+const CONTRADICTS = 'The quoted sentence negates what this point states: it may contradict it.';
 
-const FLAG_TEXT: Record<string, string> = {
-  'manipulation-attempt': 'The answer addresses the grader instead of the question; that scores 1.',
-  'keyword-stuffing': 'The answer lists keywords instead of explaining them; it can score 2 at most.',
-  'restates-question': 'The answer mostly restates the question; it can score 2 at most.',
-  'off-topic': 'Most of the answer is not about the question; it can score 2 at most.',
-  'no-content': 'The answer has no content to grade.',
-};
+export interface EmbeddedJudgeOptions {
+  /** The fitted weights; the committed data/embedded-judge/model.json by default. */
+  model?: JudgeModel;
+}
+
+let defaultModel: JudgeModel | null = null;
+function committedModel(): JudgeModel {
+  defaultModel ??= readJudgeModel(undefined, EMBEDDED_RULES_VERSION);
+  return defaultModel;
+}
 
 /**
- * The offline judge: deterministic, no network, no model. It scores how many of the rubric's key points
- * the answer makes, each within one or two sentences of prose, plus how much of the reference answer it
- * covers. Answers that stuff keywords, restate the question, wander off topic or address the grader are
- * capped, so length or vocabulary alone earns nothing.
+ * The offline judge: deterministic, no network, no language model. It aligns the words of the answer with
+ * those of the reference answer and the rubric's key points (same stem, WordNet synonym or related form,
+ * a typo), turns the alignment into features and scores them with a ridge regression fitted on human
+ * grades. Answers that address the grader, list keywords, restate the question or wander off topic are
+ * capped. It checks which points an answer covers, not whether what it says is true.
  */
-export function createEmbeddedJudge(): Judge {
+export function createEmbeddedJudge(options: EmbeddedJudgeOptions = {}): Judge {
+  const model = options.model ?? committedModel();
   return {
     kind: 'embedded',
     model: EMBEDDED_MODEL,
-    promptVersion: EMBEDDED_RULES_VERSION,
-    evaluate: async (task) => evaluateEmbedded(task),
+    promptVersion: `${EMBEDDED_RULES_VERSION}+${model.id}`,
+    verifiesCorrectness: false,
+    evaluate: async (task) => evaluateEmbedded(task, model),
   };
 }
 
-interface PreparedQuestion {
-  questionStems: ReadonlySet<string>;
+export interface PreparedQuestion {
+  reference: PreparedReference;
   points: CompiledKeyPoint[];
-  /** Content stems of the reference answer that the question does not already contain. */
-  reference: ReadonlySet<string>;
+  /** The key points are a rubric's (authored), not the reference answer's sentences. */
+  rubric: boolean;
 }
 
 // The question side of a task is the same for every answer to it; preparing it once per question is most
-// of the difference between ~1,700 and several thousand grades a second.
+// of the cost of grading (WordNet look-ups of every reference word).
 const prepared = new Map<string, PreparedQuestion>();
 const byRubric = new WeakMap<object, Map<string, PreparedQuestion>>();
 const PREPARED_MAX = 2000;
+
+export interface PrepareOptions {
+  deps?: AlignDeps;
+  /** Put the rubric's key-point statements on the reference side (default true). */
+  keyPointsInReference?: boolean;
+  demoteQuestion?: boolean;
+}
+
+/** The reference side and the compiled key points of a question (uncached; see prepare). */
+export function prepareQuestion(task: Pick<GradingTask, 'question' | 'referenceAnswer' | 'rubric'>, o: PrepareOptions = {}): PreparedQuestion {
+  const statements = o.keyPointsInReference === false ? [] : (task.rubric?.keyPoints ?? []).map((k) => k.statement);
+  const reference = prepareReference(
+    { question: task.question, reference: [task.referenceAnswer, ...statements].join('\n'), ...(o.demoteQuestion === undefined ? {} : { demoteQuestion: o.demoteQuestion }) },
+    o.deps,
+  );
+  return {
+    reference,
+    points: compileKeyPoints(rubricKeyPoints(task.rubric, task.referenceAnswer), reference.questionStems, strictDeps(o.deps)),
+    rubric: (task.rubric?.keyPoints.length ?? 0) > 0,
+  };
+}
 
 function prepare(task: GradingTask): PreparedQuestion {
   const key = `${task.question}\u0000${task.referenceAnswer}`;
@@ -57,77 +84,67 @@ function prepare(task: GradingTask): PreparedQuestion {
   if (task.rubric && !byRubric.has(task.rubric)) byRubric.set(task.rubric, cache);
   let p = cache.get(key);
   if (!p) {
-    const questionStems = new Set(contentStems(task.question));
-    p = {
-      questionStems,
-      points: compileKeyPoints(rubricKeyPoints(task.rubric, task.referenceAnswer), questionStems),
-      reference: new Set(contentStems(task.referenceAnswer).filter((s) => !questionStems.has(s))),
-    };
+    p = prepareQuestion(task);
     if (cache.size >= PREPARED_MAX) cache.clear();
     cache.set(key, p);
   }
   return p;
 }
 
-export function evaluateEmbedded(task: GradingTask): JudgeVerdict {
-  const { questionStems, points, reference } = prepare(task);
-  const answer = sentences(task.answer);
-  const prose = answer.map(isProse);
-  const pairs = pairStems(answer, prose);
+export interface Analysis {
+  answer: Sentence[];
+  keyPoints: (KeyPointResult & { contradicts: boolean })[];
+  coverage: number;
+  features: ReturnType<typeof answerFeatures>;
+  flags: string[];
+  scoreCap: number | null;
+}
 
-  const matched = new Set<number>();
-  const keyPoints: KeyPointResult[] = points.map((kp) => {
-    const m = matchKeyPoint(kp, answer, prose, pairs);
-    if (m.strength > 0) matched.add(m.sentence);
-    return {
+/** Everything the judge reads off an answer before the model scores it: verdicts, features, caps. */
+export function analyse(q: PreparedQuestion, text: string, deps?: AlignDeps): Analysis {
+  const answer = sentences(text);
+  const prose = answer.map((s) => !isTermList(s.text));
+  const keyPoints = q.points.map((kp) => {
+    const m = matchKeyPoint(kp, answer, prose, strictDeps(deps));
+    const verdict = m.strength === 1 ? 'covered' : m.strength === 0.5 ? 'partial' : 'missing';
+    const r: KeyPointResult & { contradicts: boolean } = {
       id: kp.point.id,
       statement: kp.point.statement,
       weight: kp.point.weight,
-      verdict: m.strength === 1 ? 'covered' : m.strength === 0.5 ? 'partial' : 'missing',
+      verdict,
       evidence: m.strength > 0 ? (answer[m.sentence]?.text ?? null) : null,
+      contradicts: m.contradicts,
     };
+    if (m.contradicts) r.flag = CONTRADICTS;
+    return r;
   });
-
   const totalWeight = keyPoints.reduce((a, k) => a + k.weight, 0) || 1;
-  const coverage =
-    keyPoints.reduce((a, k) => a + k.weight * (k.verdict === 'covered' ? 1 : k.verdict === 'partial' ? 0.5 : 0), 0) /
-    totalWeight;
+  const coverage = keyPoints.reduce((a, k) => a + k.weight * (k.verdict === 'covered' ? 1 : k.verdict === 'partial' ? 0.5 : 0), 0) / totalWeight;
+  const features = answerFeatures(q.reference, text, answer, { coverage, rubric: q.rubric }, deps);
+  const evidence = new Set(keyPoints.flatMap((k) => (k.evidence ? [k.evidence] : [])));
+  const { flags, scoreCap } = capsOf({ text, answer, prose, reference: q.reference, features, coverage, evidence, rubric: q.rubric });
+  return { answer, keyPoints, coverage, features, flags, scoreCap };
+}
 
-  const answerStems = new Set<string>();
-  answer.forEach((s, i) => prose[i] && s.stems.forEach((st) => answerStems.add(st)));
-  let recalled = 0;
-  for (const st of reference) if (answerStems.has(st)) recalled++;
-  const referenceRecall = reference.size ? recalled / reference.size : 0;
-
-  const shape = shapeOf(answer, prose, questionStems);
-  const relevance = relevantShare(answer, matched, reference);
-  const flags: string[] = [];
-  if (looksLikeManipulation(task.answer)) flags.push('manipulation-attempt');
-  if (shape.novelStems < 2) flags.push('no-content');
-  else {
-    if (shape.tokens >= 5 && shape.proseShare < 0.5) flags.push('keyword-stuffing');
-    if (shape.questionShare >= 0.6 && coverage < 0.5) flags.push('restates-question');
-    if (answer.length >= 3 && relevance < 0.3) flags.push('off-topic');
-  }
-
-  const quality = COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * Math.min(1, referenceRecall / REFERENCE_RECALL_FULL);
-  const scoreCap = flags.includes('manipulation-attempt') || flags.includes('no-content') ? 1 : flags.length > 0 ? 2 : null;
-  const score = Math.min(1 + 4 * quality, scoreCap ?? 5);
-
+export function evaluateEmbedded(task: GradingTask, model: JudgeModel = committedModel()): JudgeVerdict {
+  const q = prepare(task);
+  const a = analyse(q, task.answer);
+  const modelScore = a.features.nonAnswer ? 1 : predictScore(model, a.features.values);
+  const score = Math.min(modelScore, a.scoreCap ?? 5);
+  const keyPoints: KeyPointResult[] = a.keyPoints.map(({ contradicts: _, ...k }) => k);
   const strengths = keyPoints.filter((k) => k.verdict === 'covered').map((k) => k.statement);
   const gaps = [
-    ...flags.map((f) => FLAG_TEXT[f] ?? f),
+    ...a.flags.map((f) => FLAG_TEXT[f] ?? f),
     ...keyPoints.filter((k) => k.verdict === 'missing').map((k) => `Missing: ${k.statement}`),
     ...keyPoints.filter((k) => k.verdict === 'partial').map((k) => `Only partly: ${k.statement}`),
   ];
   const raw = {
     rules: EMBEDDED_RULES_VERSION,
-    coverage: round3(coverage),
-    referenceRecall: round3(referenceRecall),
-    relevance: round3(relevance),
-    shape: { ...shape, questionShare: round3(shape.questionShare), proseShare: round3(shape.proseShare) },
-    flags,
-    score: round3(score),
+    model: model.id,
+    features: rounded(a.features.values),
+    modelScore: round4(modelScore),
+    flags: a.flags,
+    score: round4(score),
   };
   return {
     rawScore: score,
@@ -135,15 +152,21 @@ export function evaluateEmbedded(task: GradingTask): JudgeVerdict {
     strengths,
     gaps,
     adaptiveFollowUp: null,
-    flags,
+    flags: a.flags,
     consistency: null,
     runs: [{ order: 'single', score: roundScore(score), raw: JSON.stringify(raw) }],
     usage: null,
     unscored: null,
-    scoreCap,
+    scoreCap: a.scoreCap,
   };
 }
 
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
+function rounded(values: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k in values) out[k] = round4(values[k] ?? 0);
+  return out;
+}
+
+function round4(x: number): number {
+  return Math.round(x * 10000) / 10000;
 }

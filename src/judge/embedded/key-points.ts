@@ -1,5 +1,7 @@
 import type { KeyPoint, Rubric } from '../../bank/schema.js';
-import { contentStems, type Sentence, sentences } from '../../text/tokens.js';
+import { contentStems, type Sentence, sentences, tokenize } from '../../text/tokens.js';
+import { type AlignDeps, type AlignTarget, alignTarget, linksOf } from './alignment.js';
+import { negations } from './text-shape.js';
 
 /**
  * Stems too common in MLOps answers to count as evidence of any particular point on their own.
@@ -7,38 +9,57 @@ import { contentStems, type Sentence, sentences } from '../../text/tokens.js';
  */
 const GENERIC = new Set(contentStems('model models ml data system use used production process thing way good important example'));
 
-/** A key point ready for matching: its terms and statement as stem sets. */
+/** A term counts as made when each of its words aligns at least this closely (same stem, synonym, typo). */
+const TERM_MATCH = 0.9;
+
+/** A key point ready for matching: its terms and statement aligned against one target. */
 export interface CompiledKeyPoint {
   point: KeyPoint;
-  /** Each term as the set of its content stems; a term matches when all of them are in one sentence. */
-  terms: string[][];
-  /** Content stems of the statement, less generic ones and those of the question. */
-  statement: string[];
+  /** Each term as indices into `target`; a term is made when all of them align in one sentence. */
+  terms: number[][];
+  /** Indices into `target` of the statement's content stems, less generic ones and those of the question. */
+  statement: number[];
+  statementWeight: number;
+  target: AlignTarget;
+  /** The statement itself negates ("never retrain on ..."), so a negating sentence does not contradict it. */
+  negated: boolean;
 }
 
 /** Key points to grade against when a question has no rubric: one per sentence of the reference answer. */
 export function keyPointsFromReference(reference: string): KeyPoint[] {
-  return sentences(reference)
-    .filter((s) => s.stems.size >= 2)
-    .slice(0, 8)
-    .map((s, i) => ({ id: `reference-${i + 1}`, statement: s.text, weight: 1 }));
+  const all = sentences(reference);
+  const points = all.filter((s) => s.stems.size >= 2).slice(0, 8);
+  // A short reference ("push", "log n") is one point: the whole of it.
+  const used = points.length ? points : all.slice(0, 1);
+  return used.map((s, i) => ({ id: `reference-${i + 1}`, statement: s.text, weight: 1 }));
 }
 
-export function compileKeyPoints(points: readonly KeyPoint[], questionStems: ReadonlySet<string>): CompiledKeyPoint[] {
+export function compileKeyPoints(points: readonly KeyPoint[], questionStems: ReadonlySet<string>, deps?: AlignDeps): CompiledKeyPoint[] {
   // Stems the question already contains earn nothing: repeating the question is not answering it.
   const fresh = (stems: string[]) => stems.filter((s) => !questionStems.has(s));
-  return points.map((point) => ({
-    point,
-    terms: (point.terms ?? [])
+  return points.map((point) => {
+    const terms = (point.terms ?? [])
       .map((t) => {
         const all = contentStems(t);
-        const kept = fresh(all);
         // A one-word term that is generic or in the question is no signal; a phrase keeps its own words.
-        return all.length === 1 && GENERIC.has(all[0] ?? '') ? [] : kept;
+        return all.length === 1 && GENERIC.has(all[0] ?? '') ? [] : fresh(all);
       })
-      .filter((t) => t.length > 0),
-    statement: [...new Set(fresh(contentStems(point.statement)).filter((s) => !GENERIC.has(s)))],
-  }));
+      .filter((t) => t.length > 0);
+    const allStatement = contentStems(point.statement);
+    let statement = [...new Set(fresh(allStatement).filter((s) => !GENERIC.has(s)))];
+    if (statement.length === 0) statement = [...new Set(allStatement)];
+    const target = alignTarget([...statement, ...terms.flat()], deps);
+    const at = (s: string) => target.stems.indexOf(s);
+    const statementIdx = statement.map(at);
+    return {
+      point,
+      terms: terms.map((t) => t.map(at)),
+      statement: statementIdx,
+      statementWeight: statementIdx.reduce((a, i) => a + (target.weights[i] ?? 0), 0),
+      target,
+      negated: negations(tokenize(point.statement)) > 0,
+    };
+  });
 }
 
 export function rubricKeyPoints(rubric: Rubric | null, reference: string): KeyPoint[] {
@@ -47,65 +68,90 @@ export function rubricKeyPoints(rubric: Rubric | null, reference: string): KeyPo
 
 export interface PointMatch {
   strength: 0 | 0.5 | 1;
-  /** Index of the sentence that earned it, or -1. */
+  /** Index of the sentence quoted as evidence, or -1. */
   sentence: number;
   hits: number;
+  /** Weighted aligned share of the statement. */
   overlap: number;
+  /** The evidence negates what the point states (or the other way round): it may contradict it. */
+  contradicts: boolean;
 }
 
-function matchIn(stems: ReadonlySet<string>, kp: CompiledKeyPoint): { hits: number; overlap: number } {
-  let hits = 0;
-  for (const term of kp.terms) if (term.every((s) => stems.has(s))) hits++;
-  let shared = 0;
-  for (const s of kp.statement) if (stems.has(s)) shared++;
-  return { hits, overlap: kp.statement.length ? shared / kp.statement.length : 0 };
+/** The links of each sentence's stems into a key point's target, flattened as [index, similarity, ...]. */
+function sentenceLinks(kp: CompiledKeyPoint, answer: readonly Sentence[], deps?: AlignDeps): number[][] {
+  return answer.map((s) => {
+    const out: number[] = [];
+    for (const st of s.stems) for (const [i, sim] of linksOf(kp.target, st, deps)) out.push(i, sim);
+    return out;
+  });
 }
+
+/** Terms made and weighted share of the statement aligned, by the union of some sentences' links. */
+function matchIn(kp: CompiledKeyPoint, links: readonly (readonly number[])[], best: Float64Array): { hits: number; overlap: number } {
+  best.fill(0);
+  for (const l of links) {
+    for (let k = 0; k < l.length; k += 2) {
+      const i = l[k] ?? 0;
+      const sim = l[k + 1] ?? 0;
+      if (sim > (best[i] ?? 0)) best[i] = sim;
+    }
+  }
+  let hits = 0;
+  for (const term of kp.terms) if (term.every((i) => (best[i] ?? 0) >= TERM_MATCH)) hits++;
+  let shared = 0;
+  for (const i of kp.statement) shared += (best[i] ?? 0) * (kp.target.weights[i] ?? 0);
+  return { hits, overlap: kp.statementWeight ? shared / kp.statementWeight : 0 };
+}
+
+/**
+ * Thresholds of a verdict. Two terms, or one term with some of the statement, or most of a statement of
+ * three or more words make a point covered; one term or a good part of the statement make it partial.
+ */
+export const COVERED_OVERLAP = 0.5;
+export const PARTIAL_OVERLAP = 0.3;
 
 function strengthOf(hits: number, overlap: number, statementSize: number): 0 | 0.5 | 1 {
-  if (hits >= 2 || (hits === 1 && overlap >= 0.25) || (statementSize >= 3 && overlap >= 0.5)) return 1;
-  if (hits === 1 || (statementSize >= 2 && overlap >= 0.3)) return 0.5;
+  if (hits >= 2 || (hits === 1 && overlap >= 0.25) || (statementSize >= 3 && overlap >= COVERED_OVERLAP) || (statementSize < 3 && overlap >= 0.85)) return 1;
+  if (hits === 1 || (statementSize >= 2 && overlap >= PARTIAL_OVERLAP) || overlap >= 0.85) return 0.5;
   return 0;
 }
 
 /**
- * Find the sentence of the answer that best supports a key point. A point may be made across two
- * consecutive sentences; the one with more of it is quoted. Sentences that are not prose (keyword lists)
- * can earn a partial at most.
+ * Find the sentence of the answer that makes a key point. A point may be made across two consecutive
+ * sentences; the one that aligns with more of it is quoted. A sentence that is a list of terms earns a
+ * partial at most, and so does one that negates what the point states (it may say the opposite).
  */
-export function matchKeyPoint(
-  kp: CompiledKeyPoint,
-  answer: readonly Sentence[],
-  prose: readonly boolean[],
-  pairs: readonly (ReadonlySet<string> | null)[] = pairStems(answer, prose),
-): PointMatch {
-  let best: PointMatch = { strength: 0, sentence: -1, hits: 0, overlap: 0 };
+export function matchKeyPoint(kp: CompiledKeyPoint, answer: readonly Sentence[], prose: readonly boolean[], deps?: AlignDeps): PointMatch {
+  let best: PointMatch = { strength: 0, sentence: -1, hits: 0, overlap: 0, contradicts: false };
   const consider = (m: PointMatch) => {
-    if (m.strength > best.strength || (m.strength === best.strength && m.hits + m.overlap > best.hits + best.overlap)) best = m;
+    if (m.strength > best.strength || (m.strength === best.strength && m.strength > 0 && m.hits + m.overlap > best.hits + best.overlap)) best = m;
   };
+  const neg = answer.map((s) => negations(s.tokens) > 0);
+  const judge = (i: number, hits: number, overlap: number, listy: boolean, negated: boolean): PointMatch => {
+    let strength = strengthOf(hits, overlap, kp.statement.length);
+    if (listy && strength === 1) strength = 0.5;
+    const contradicts = strength > 0 && negated !== kp.negated;
+    if (contradicts && strength === 1) strength = 0.5;
+    return { strength, sentence: i, hits, overlap, contradicts };
+  };
+  const links = sentenceLinks(kp, answer, deps);
+  const scratch = new Float64Array(kp.target.stems.length);
+  const singles = links.map((l) => matchIn(kp, [l], scratch));
   for (let i = 0; i < answer.length; i++) {
-    const s = answer[i];
-    if (!s) continue;
-    const single = matchIn(s.stems, kp);
-    let strength = strengthOf(single.hits, single.overlap, kp.statement.length);
-    if (!prose[i] && strength === 1) strength = 0.5;
-    consider({ strength, sentence: i, ...single });
-
+    const single = singles[i] ?? { hits: 0, overlap: 0 };
+    consider(judge(i, single.hits, single.overlap, !prose[i], neg[i] ?? false));
     const next = answer[i + 1];
-    const pairSet = pairs[i];
-    if (next && pairSet) {
-      const pair = matchIn(pairSet, kp);
-      const nextOnly = matchIn(next.stems, kp);
+    const cur = answer[i];
+    if (next && cur && prose[i] && prose[i + 1]) {
+      const pair = matchIn(kp, [links[i] ?? [], links[i + 1] ?? []], scratch);
+      const nextOnly = singles[i + 1] ?? { hits: 0, overlap: 0 };
       const quoted = nextOnly.hits + nextOnly.overlap > single.hits + single.overlap ? i + 1 : i;
-      consider({ strength: strengthOf(pair.hits, pair.overlap, kp.statement.length), sentence: quoted, ...pair });
+      // Only a pair that makes more of the point than either sentence alone is worth quoting as one.
+      const alone = Math.max(single.hits + single.overlap, nextOnly.hits + nextOnly.overlap);
+      if (alone > 0 && pair.hits + pair.overlap > alone) {
+        consider(judge(quoted, pair.hits, pair.overlap, false, (neg[i] ?? false) || (neg[i + 1] ?? false)));
+      }
     }
   }
   return best;
-}
-
-/** Stems of each prose sentence joined with the next prose sentence (null where there is no such pair). */
-export function pairStems(answer: readonly Sentence[], prose: readonly boolean[]): (ReadonlySet<string> | null)[] {
-  return answer.map((s, i) => {
-    const next = answer[i + 1];
-    return next && prose[i] && prose[i + 1] ? new Set([...s.stems, ...next.stems]) : null;
-  });
 }

@@ -74,9 +74,15 @@ function feedbackBlock(g) {
   return out;
 }
 
+// Shown on every grade whose judge cannot tell a true statement from a false one in the same words.
+export const CORRECTNESS_CAVEAT =
+  'This offline judge checks which key points your answer covers, not whether each statement in it is correct. ' +
+  'To have answers graded for meaning, start the coach with an LLM judge (set OPENAI_API_KEY or OPENAI_BASE_URL).';
+
 function judgeBlock(grade) {
   const block = el('div', { class: 'judge-line' });
   block.append(el('p', { text: `Graded by ${judgeName(grade.judge)}` }));
+  if (grade.judge.verifiesCorrectness === false) block.append(el('p', { class: 'caveat', text: CORRECTNESS_CAVEAT }));
   const c = grade.consistency;
   if (grade.judge.kind === 'llm' && c) {
     const orders = el('dl', { class: 'orders' });

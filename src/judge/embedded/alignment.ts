@@ -1,0 +1,176 @@
+import { type Lexicon, lexicon } from '../../text/wordnet-lexicon.js';
+import { type TermWeights, termWeights } from '../../text/term-weights.js';
+import { isStopword, stem } from '../../text/tokens.js';
+
+/** Similarity of a likely typo (edit distance 1 for words of 4+ characters, 2 for 8+) of a word not in WordNet. */
+export const TYPO = 0.9;
+
+/**
+ * One side of an alignment made ready once: the distinct content stems of a reference (or a key point),
+ * their weights, and every stem that relates to one of them, so aligning an answer is lookups only.
+ */
+export interface AlignTarget {
+  stems: readonly string[];
+  /** A word as written for each stem (its first use), for the typo test: "refrence" is one edit from "reference". */
+  surface: readonly string[];
+  weights: Float64Array;
+  totalWeight: number;
+  /** Answer stem -> pairs (target index, similarity), for every related stem. */
+  links: ReadonlyMap<string, readonly (readonly [number, number])[]>;
+  /** Typo look-ups already made against this target (answers to one question share their words). */
+  typos: Map<string, readonly (readonly [number, number])[]>;
+}
+
+export interface AlignDeps {
+  lexicon: Lexicon;
+  weights: TermWeights;
+}
+
+let deps: AlignDeps | null = null;
+/** WordNet and the frequency list, loaded on first use and shared by every question. */
+export function alignDeps(): AlignDeps {
+  deps ??= { lexicon: lexicon(), weights: termWeights() };
+  return deps;
+}
+
+/** The distinct content stems of some sentences, each with a word as written. */
+export function stemsWithSurface(sentences: readonly { tokens: readonly string[] }[], keep: (stem: string) => boolean = () => true): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of sentences) {
+    for (const t of s.tokens) {
+      if (isStopword(t)) continue;
+      const st = stem(t);
+      if (!out.has(st) && keep(st)) out.set(st, t);
+    }
+  }
+  return out;
+}
+
+const NO_RELATED: ReadonlyMap<string, number> = new Map();
+/**
+ * The same words without WordNet's relations: same stem or a typo only. Key-point verdicts and the topic
+ * test use it, because a synonym of a common word ("make", "set") is no evidence that a point is made.
+ */
+export function strictDeps(d: AlignDeps = alignDeps()): AlignDeps {
+  return { weights: d.weights, lexicon: { has: d.lexicon.has, related: () => NO_RELATED, size: d.lexicon.size } };
+}
+
+export function alignTarget(stems: Iterable<string> | ReadonlyMap<string, string>, d: AlignDeps = alignDeps()): AlignTarget {
+  const surfaceOf = stems instanceof Map ? (stems as ReadonlyMap<string, string>) : null;
+  const list = surfaceOf ? [...surfaceOf.keys()] : [...new Set(stems as Iterable<string>)];
+  const weights = new Float64Array(list.length);
+  const links = new Map<string, [number, number][]>();
+  const link = (s: string, i: number, sim: number) => {
+    let l = links.get(s);
+    if (!l) links.set(s, (l = []));
+    const at = l.findIndex((p) => p[0] === i);
+    if (at < 0) l.push([i, sim]);
+    else if ((l[at]?.[1] ?? 0) < sim) l[at] = [i, sim];
+  };
+  let total = 0;
+  list.forEach((s, i) => {
+    weights[i] = d.weights.weight(s);
+    total += weights[i] ?? 0;
+    link(s, i, 1);
+    for (const [r, sim] of d.lexicon.related(s)) link(r, i, sim);
+  });
+  return { stems: list, surface: list.map((st) => surfaceOf?.get(st) ?? st), weights, totalWeight: total, links, typos: new Map() };
+}
+
+/** Edit distance of a and b when it is at most max, else max + 1 (banded, early exit). */
+export function boundedEditDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length] ?? max + 1;
+}
+
+const NONE: readonly (readonly [number, number])[] = [];
+
+function typoBudget(s: string): number {
+  return s.length >= 8 ? 2 : s.length >= 4 ? 1 : 0;
+}
+
+/**
+ * Pairs (target index, similarity) an answer stem aligns with: its WordNet links, or, for a word WordNet
+ * does not know, the target stems it is a likely typo of.
+ */
+export function linksOf(target: AlignTarget, s: string, d: AlignDeps = alignDeps(), written: string = s): readonly (readonly [number, number])[] {
+  const direct = target.links.get(s);
+  if (direct) return direct;
+  const budget = typoBudget(written);
+  if (budget === 0 || d.lexicon.has(s)) return NONE;
+  const key = written === s ? s : `${s} ${written}`;
+  const known = target.typos.get(key);
+  if (known) return known;
+  const out: [number, number][] = [];
+  target.surface.forEach((t, i) => {
+    const b = Math.min(budget, typoBudget(t));
+    if (b > 0 && (boundedEditDistance(written, t, b) <= b || boundedEditDistance(s, target.stems[i] ?? '', b) <= b)) out.push([i, TYPO]);
+  });
+  if (target.typos.size >= 5000) target.typos.clear();
+  const result = out.length ? out : NONE;
+  target.typos.set(key, result);
+  return result;
+}
+
+/** Whether an answer stem is one of the target's stems, or a likely typo of one (no WordNet relation counts). */
+export function alignsExactly(target: AlignTarget, s: string, d: AlignDeps = alignDeps()): boolean {
+  const direct = target.links.get(s);
+  if (direct) return direct.some(([, sim]) => sim === 1);
+  return linksOf(target, s, d).length > 0;
+}
+
+export interface Alignment {
+  /** Best similarity of each target stem to any answer stem. */
+  target: Float64Array;
+  /** Best similarity of each answer stem to any target stem. */
+  answer: Float64Array;
+  answerStems: readonly string[];
+  answerWeights: Float64Array;
+}
+
+/** Align the distinct stems of an answer with a target, both ways. */
+export function align(target: AlignTarget, answerStems: readonly string[], d: AlignDeps = alignDeps(), written?: ReadonlyMap<string, string>): Alignment {
+  const best = new Float64Array(target.stems.length);
+  const mine = new Float64Array(answerStems.length);
+  const w = new Float64Array(answerStems.length);
+  answerStems.forEach((s, j) => {
+    w[j] = d.weights.weight(s);
+    for (const [i, sim] of linksOf(target, s, d, written?.get(s) ?? s)) {
+      if (sim > (best[i] ?? 0)) best[i] = sim;
+      if (sim > (mine[j] ?? 0)) mine[j] = sim;
+    }
+  });
+  return { target: best, answer: mine, answerStems, answerWeights: w };
+}
+
+/** Weighted share of the target aligned by the answer. */
+export function weightedRecall(t: AlignTarget, a: Alignment): number {
+  if (t.totalWeight === 0) return 0;
+  let s = 0;
+  a.target.forEach((v, i) => (s += v * (t.weights[i] ?? 0)));
+  return s / t.totalWeight;
+}
+
+/** Weighted share of the answer aligned with the target. */
+export function weightedPrecision(a: Alignment): number {
+  let s = 0;
+  let tot = 0;
+  a.answer.forEach((v, j) => {
+    const w = a.answerWeights[j] ?? 0;
+    s += v * w;
+    tot += w;
+  });
+  return tot ? s / tot : 0;
+}
