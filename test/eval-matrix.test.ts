@@ -45,7 +45,7 @@ describe('judge matrix', () => {
     expect(r.code, r.stderr).toBe(0);
     const m = r.report as MatrixReport;
     expect(m.judges.map((j) => [j.label, j.kind, j.model])).toEqual([
-      ['embedded', 'embedded', 'embedded-lexical'],
+      ['embedded', 'embedded', 'embedded-align'],
       ['llm:fake-a', 'llm', 'fake-a'],
       ['llm:fake-b', 'llm', 'fake-b'],
     ]);
