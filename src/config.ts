@@ -106,7 +106,7 @@ export const Env = z.object({
   ),
   /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
   TRUST_PROXY: withDefault(z.stringbool(), false),
-  // Security and operations guards (README "Security and operations").
+  // Security and operations guards (docs/operations.md).
   /**
    * Host names served, comma-separated, any port; `*` serves every Host. Unset with a loopback HOST:
    * localhost, 127.0.0.1 and [::1]. Unset with any other HOST is a start-up error (DNS rebinding).

@@ -57,7 +57,7 @@ export async function gradeOnce(c: Pick<ReturnType<typeof coach>, 'app' | 'bound
 
 /**
  * Calls and tokens per grade, measured at the fake: with PROVIDER_REPORT=<file>, one JSON line per graded
- * provider is appended to that file (see the README's provider table).
+ * provider is appended to that file (see the provider table in docs/llm-judge.md).
  */
 export function report(provider: string, fake: FakeProvider, since: { calls: number; promptTokens: number; completionTokens: number }, outcome: string): void {
   const file = process.env.PROVIDER_REPORT;
