@@ -8,6 +8,7 @@ import { AdHocGradeRequest, type GradeRequest, MAX_ANSWER_CHARS } from '../src/g
 import { type ColumnMapping, csvRecords } from './csv-input.js';
 import { UsageError } from './usage-error.js';
 import { toJudgeScale } from './metrics.js';
+import { issuesLine } from '../src/text/zod-issues.js';
 
 /** The scale of a dataset's human scores, `--scale MIN:MAX`; mapped linearly onto the judge's 1..5. */
 export interface Scale {
@@ -142,7 +143,7 @@ export function loadDataset(path: string, bank: BankIndex, scale: Scale, columns
 }
 
 function issuesOf(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ');
+  return issuesLine(error, 'line');
 }
 
 function parseRecord(json: unknown, bank: BankIndex, scale: Scale): Omit<LabelledItem, 'source'> | { reason: string } {

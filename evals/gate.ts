@@ -5,6 +5,7 @@ import { JudgeKind } from '../src/grading/grade-schema.js';
 import { levelOf, roundScore } from '../src/grading/levels.js';
 import type { Agreement } from './metrics.js';
 import type { EvalReport } from './report.js';
+import { issuesLine } from '../src/text/zod-issues.js';
 
 const METRIC = /^(raw|calibrated)\.(pearson|spearman|qwk|mae|rmse|exact|within1)$/;
 const NAMES = ['pearson', 'spearman', 'qwk', 'mae', 'rmse', 'exact', 'within1'] as const;
@@ -74,7 +75,7 @@ export function readGateFile(path: string): GateFile {
   }
   const parsed = GateFile.safeParse(json);
   if (!parsed.success) {
-    throw new RangeError(`gate file ${path} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new RangeError(`gate file ${path} is invalid: ${issuesLine(parsed.error)}`);
   }
   return parsed.data;
 }

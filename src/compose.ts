@@ -18,7 +18,7 @@ import { loadJudgePromptVersion } from './judge/llm/prompt-versions.js';
 import { type ExperimentConfig, experimentFromConfig } from './experiments/experiment-config.js';
 import type { ServedGrader } from './experiments/served-grader.js';
 import { composeServing } from './experiments/serving.js';
-import type { MonitoringDeps } from './http/routes/monitoring.js';
+import type { MonitoringDeps } from './monitoring/monitoring-deps.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { DEFAULT_DB_PATH } from './store/db.js';
 import { createStore, type Store } from './store/store.js';

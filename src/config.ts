@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { PROMPT_NAME_PATTERN } from './judge/llm/prompt-versions.js';
+import { issuesLine } from './text/zod-issues.js';
 
 // An empty variable (`PORT=`) means "not set", as a shell user expects.
 const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -148,7 +149,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const r = Env.safeParse(env);
   if (!r.success) {
     throw new ConfigError(
-      `invalid configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      `invalid configuration: ${issuesLine(r.error)}`,
     );
   }
   const llmProblems = llmConfigProblems(r.data);

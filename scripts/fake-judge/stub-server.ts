@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { CompletionRequest, fakeCompletion } from './fake-completion.js';
 import type { FakeJudgeOptions } from './fake-judge.js';
+import { issuesLine } from '../../src/text/zod-issues.js';
 
 const MAX_BODY_BYTES = 1_000_000;
 
@@ -43,7 +44,7 @@ export function createStubLlmServer(options: StubLlmOptions = {}): Server {
     }
     const parsed = CompletionRequest.safeParse(json);
     if (!parsed.success) {
-      fail(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+      fail(400, issuesLine(parsed.error, 'body'));
       return;
     }
     inFlight += 1;

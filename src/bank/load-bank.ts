@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
 import { Bank } from './schema.js';
+import { issuesLine } from '../text/zod-issues.js';
 
 /** The bank shipped with the coach. */
 export const DEFAULT_BANK_PATH = fileURLToPath(new URL('../../data/questions.json', import.meta.url));
@@ -19,7 +20,7 @@ export function loadBank(path: string = DEFAULT_BANK_PATH): Bank {
   }
   const parsed = Bank.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const issues = issuesLine(parsed.error);
     throw new ConfigError(`question bank ${path} is invalid: ${issues}`);
   }
   const ids = new Set<string>();

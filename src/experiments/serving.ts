@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { GradeFn } from '../grading/grade.js';
 import type { Judge } from '../judge/judge.js';
-import type { MonitoringDeps } from '../http/routes/monitoring.js';
+import type { MonitoringDeps } from '../monitoring/monitoring-deps.js';
 import { abSummary } from '../monitoring/ab-summary.js';
 import { createDriftMonitor, type DriftTarget } from '../monitoring/drift-monitor.js';
 import type { Metrics } from '../observability/metrics.js';

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import type { Calibrator, JudgeIdentity } from './calibration.js';
 import { JudgeKind } from './grade-schema.js';
+import { issuesLine } from '../text/zod-issues.js';
 
 /** Marks a JSON file as a calibration artifact of this project. */
 export const CALIBRATION_FORMAT = 'interview-coach/calibration';
@@ -96,7 +97,7 @@ export function readCalibrationArtifact(path: string): CalibrationArtifact {
   }
   const parsed = CalibrationArtifact.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; ');
+    const issues = issuesLine(parsed.error, 'file');
     throw new ConfigError(`calibration ${path} is invalid: ${issues}`);
   }
   return parsed.data;

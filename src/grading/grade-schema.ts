@@ -47,7 +47,7 @@ export type Usage = z.infer<typeof Usage>;
 
 /** One pass of the judge: the embedded judge runs once, the LLM judge once per order. */
 export const JudgeRun = z.object({
-  order: z.enum(['single', 'reference-first', 'reference-last', 'tie-break']),
+  order: z.enum(['single', 'reference-first', 'reference-last']),
   score: z.number().min(1).max(5).nullable(),
   /** The judge's raw output: the LLM's reply text, or the embedded judge's feature breakdown as JSON. */
   raw: z.string(),
@@ -127,7 +127,7 @@ export const Grade = z.object({
       referenceLast: z.number().nullable(),
       spread: z.number().nullable(),
       inconsistent: z.boolean(),
-      resolution: z.enum(['mean', 'tie-break', 'low-confidence']),
+      resolution: z.enum(['mean', 'low-confidence']),
     })
     .nullable(),
   runs: z.array(JudgeRun),

@@ -64,7 +64,3 @@ export async function untrustedJsonBody(c: Context, empty?: unknown): Promise<Cl
   return cleanUntrustedInput(await jsonBody(c));
 }
 
-/** The request's JSON body, validated. */
-export async function validBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  return parseWith(schema, await jsonBody(c));
-}

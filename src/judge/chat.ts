@@ -44,7 +44,7 @@ export interface LlmCallRecord {
   at: string;
   model: string;
   promptVersion: string;
-  order: 'reference-first' | 'reference-last' | 'tie-break' | 'repair' | 'follow-up';
+  order: 'reference-first' | 'reference-last' | 'repair' | 'follow-up';
   questionId: string | null;
   request: ChatRequest;
   rawReply: string | null;

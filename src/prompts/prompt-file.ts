@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { issuesLine } from '../text/zod-issues.js';
 
 /** The prompts shipped with the coach. */
 export const DEFAULT_PROMPTS_DIR = fileURLToPath(new URL('../../prompts/', import.meta.url));
@@ -107,7 +108,7 @@ function parseHeader(name: string, text: string): z.infer<typeof FrontMatter> {
   }
   const r = FrontMatter.safeParse(fields);
   if (!r.success) {
-    throw new ConfigError(`prompt ${name}: ${r.error.issues.map((i) => `${i.path.join('.') || 'front matter'}: ${i.message}`).join('; ')}`);
+    throw new ConfigError(`prompt ${name}: ${issuesLine(r.error, 'front matter')}`);
   }
   return r.data;
 }

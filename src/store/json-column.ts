@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issuesLine } from '../text/zod-issues.js';
 
 /**
  * A TEXT column holding JSON, parsed and then validated by `schema`, so rows never reach the app through an
@@ -22,7 +23,7 @@ export function jsonColumn<S extends z.ZodType>(schema: S) {
 export function parseRow<S extends z.ZodType>(table: string, schema: S, row: unknown): z.infer<S> {
   const r = schema.safeParse(row);
   if (!r.success) {
-    const issues = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const issues = issuesLine(r.error);
     throw new Error(`corrupted ${table} row: ${issues}`);
   }
   return r.data;

@@ -15,7 +15,7 @@ const StoredChatRequest = z.object({
   jsonSchema: z.object({ name: z.string(), schema: z.record(z.string(), z.unknown()) }).optional(),
 });
 
-const CallOrder = z.enum(['reference-first', 'reference-last', 'tie-break', 'repair', 'follow-up']);
+const CallOrder = z.enum(['reference-first', 'reference-last', 'repair', 'follow-up']);
 
 const LlmCallRow = z
   .object({

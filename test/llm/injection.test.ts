@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fakeVerdict } from '../../scripts/fake-judge/fake-judge.js';
 import { resolveTask } from '../../src/grading/grade.js';
-import { rubricKeyPoints } from '../../src/judge/embedded/key-points.js';
+import { rubricKeyPoints } from '../../src/judge/rubric-key-points.js';
 import { judgeMessages } from '../../src/judge/llm/judge-prompts.js';
 import { neutralise } from '../../src/judge/llm/untrusted-text.js';
 import { bank } from '../helpers/app.js';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { resolveTask } from '../../src/grading/grade.js';
 import { Grade } from '../../src/grading/grade-schema.js';
 import type { ResponseFormatMode } from '../../src/judge/chat.js';
-import { rubricKeyPoints } from '../../src/judge/embedded/key-points.js';
+import { rubricKeyPoints } from '../../src/judge/rubric-key-points.js';
 import { judgeMessages } from '../../src/judge/llm/judge-prompts.js';
 import { createOpenAiClient, createOpenAiCompleter } from '../../src/judge/llm/openai-completer.js';
 import { bank, postJson } from '../helpers/app.js';

@@ -1,20 +1,14 @@
 import { Hono } from 'hono';
+import type { MonitoringDeps } from '../../monitoring/monitoring-deps.js';
 import type { RouteGuard } from '../security.js';
 import { z } from 'zod';
-import { type AbSummary, AbSummarySchema } from '../../monitoring/ab-summary.js';
-import type { DriftMonitor } from '../../monitoring/drift-monitor.js';
+import { AbSummarySchema } from '../../monitoring/ab-summary.js';
 import { DriftReportSchema } from '../../monitoring/drift-schemas.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { RouteSpec } from '../openapi/route-spec.js';
 import { commonErrors } from '../schemas.js';
 import { validQuery } from '../validate.js';
 
-/** What the monitoring API reads: drift readings and the live A/B summary, both from the grade log. */
-export interface MonitoringDeps {
-  drift: DriftMonitor;
-  /** The A/B and shadow summary, of grades since an ISO time when given. */
-  ab: (since?: string) => AbSummary;
-}
 
 /** `GET /metrics`: every series in the Prometheus text format. */
 export function metricsRoutes(metrics: Metrics) {

@@ -5,7 +5,8 @@ import type { GradingTask, Judge, JudgeVerdict } from '../judge.js';
 import { type AlignDeps, strictDeps } from './alignment.js';
 import { answerFeatures, type PreparedReference, prepareReference } from './features.js';
 import { type JudgeModel, predictScore, readJudgeModel } from './judge-model.js';
-import { type CompiledKeyPoint, compileKeyPoints, matchKeyPoint, rubricKeyPoints } from './key-points.js';
+import { type CompiledKeyPoint, compileKeyPoints, matchKeyPoint } from './key-points.js';
+import { rubricKeyPoints } from '../rubric-key-points.js';
 import { capsOf, FLAG_TEXT } from './caps.js';
 import { isTermList } from './text-shape.js';
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { type RidgeFit, predictRidge } from './ridge.js';
+import { issuesLine } from '../../text/zod-issues.js';
 
 /** Default location of the committed model, written by `npm run eval -- --fit-judge`. */
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../../data/embedded-judge/model.json', import.meta.url));
@@ -51,7 +52,7 @@ export function readJudgeModel(path: string = DEFAULT_MODEL_PATH, rules?: string
     throw new Error(`embedded judge model ${path}: ${(err as Error).message}`);
   }
   const parsed = JudgeModel.safeParse(json);
-  if (!parsed.success) throw new Error(`embedded judge model ${path} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new Error(`embedded judge model ${path} is invalid: ${issuesLine(parsed.error)}`);
   const m = parsed.data;
   if (m.weights.length !== m.features.length || m.means.length !== m.features.length || m.scales.length !== m.features.length) {
     throw new Error(`embedded judge model ${path}: weights, means and scales must have one entry per feature`);

@@ -1,5 +1,5 @@
-import type { KeyPoint, Rubric } from '../../bank/schema.js';
-import { contentStems, type Sentence, sentences, tokenize } from '../../text/tokens.js';
+import type { KeyPoint } from '../../bank/schema.js';
+import { contentStems, type Sentence, tokenize } from '../../text/tokens.js';
 import { type AlignDeps, type AlignTarget, alignTarget, linksOf } from './alignment.js';
 import { negations } from './text-shape.js';
 
@@ -25,14 +25,6 @@ export interface CompiledKeyPoint {
   negated: boolean;
 }
 
-/** Key points to grade against when a question has no rubric: one per sentence of the reference answer. */
-export function keyPointsFromReference(reference: string): KeyPoint[] {
-  const all = sentences(reference);
-  const points = all.filter((s) => s.stems.size >= 2).slice(0, 8);
-  // A short reference ("push", "log n") is one point: the whole of it.
-  const used = points.length ? points : all.slice(0, 1);
-  return used.map((s, i) => ({ id: `reference-${i + 1}`, statement: s.text, weight: 1 }));
-}
 
 export function compileKeyPoints(points: readonly KeyPoint[], questionStems: ReadonlySet<string>, deps?: AlignDeps): CompiledKeyPoint[] {
   // Stems the question already contains earn nothing: repeating the question is not answering it.
@@ -60,10 +52,6 @@ export function compileKeyPoints(points: readonly KeyPoint[], questionStems: Rea
       negated: negations(tokenize(point.statement)) > 0,
     };
   });
-}
-
-export function rubricKeyPoints(rubric: Rubric | null, reference: string): KeyPoint[] {
-  return rubric?.keyPoints.length ? rubric.keyPoints : keyPointsFromReference(reference);
 }
 
 export interface PointMatch {

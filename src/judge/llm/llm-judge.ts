@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { JudgeRun, KeyPointResult, Usage } from '../../grading/grade-schema.js';
 import { roundScore } from '../../grading/levels.js';
 import type { ChatCompleter, ResponseFormatMode } from '../chat.js';
-import { rubricKeyPoints } from '../embedded/key-points.js';
+import { rubricKeyPoints } from '../rubric-key-points.js';
 import type { Judge, JudgeVerdict } from '../judge.js';
 import { looksLikeManipulation } from '../manipulation-signals.js';
 import { adaptiveFollowUp } from './adaptive-follow-up.js';

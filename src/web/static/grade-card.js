@@ -92,7 +92,7 @@ function judgeBlock(grade) {
     if (c.spread !== null && c.spread !== undefined) orders.append(el('dt', { text: 'Spread' }), el('dd', { text: String(c.spread) }));
     block.append(orders);
     if (c.inconsistent) {
-      const how = c.resolution === 'tie-break' ? 'a third, tie-break run decided' : c.resolution === 'low-confidence' ? 'the score is low-confidence' : 'the mean is shown';
+      const how = c.resolution === 'low-confidence' ? 'the score is low-confidence' : 'the mean is shown';
       block.append(el('p', { class: 'warn', text: `The two orders disagreed; ${how}.` }));
     }
   }
