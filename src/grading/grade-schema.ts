@@ -35,10 +35,8 @@ export const KeyPointResult = z.object({
   statement: z.string(),
   weight: z.number(),
   verdict: Verdict,
-  /** The sentence (or verbatim quote) of the answer that earned the verdict; null when nothing did. */
-  evidence: z.string().nullable(),
-  /** Why a verdict was changed after the judge gave it, e.g. a quote that is not in the answer. */
-  flag: z.string().optional(),
+  evidence: z.string().nullable().meta({ description: 'The sentence (or verbatim quote) of the answer that earned the verdict; null when nothing did.' }),
+  flag: z.string().optional().meta({ description: 'Why a verdict was changed after the judge gave it, e.g. a quote that is not in the answer.' }),
 });
 export type KeyPointResult = z.infer<typeof KeyPointResult>;
 
@@ -49,19 +47,14 @@ export type Usage = z.infer<typeof Usage>;
 export const JudgeRun = z.object({
   order: z.enum(['single', 'reference-first', 'reference-last']),
   score: z.number().min(1).max(5).nullable(),
-  /** The judge's raw output: the LLM's reply text, or the embedded judge's feature breakdown as JSON. */
-  raw: z.string(),
+  raw: z.string().meta({ description: 'The judge\'s raw output: the LLM\'s reply text, or the embedded judge\'s feature breakdown as JSON.' }),
   finishReason: z.string().nullable().optional(),
   usage: Usage.nullable().optional(),
   error: z.string().optional(),
-  /** LLM runs: the score the judge wrote, before the evidence check took off credit for unfound quotes. */
-  judgeScore: z.number().optional(),
-  /** LLM runs: the model that answered, as the provider reported it. */
-  model: z.string().nullable().optional(),
-  /** LLM runs: how JSON was requested (`json_schema`, `json_object` or `text`). */
-  responseFormat: z.enum(['json_schema', 'json_object', 'text']).optional(),
-  /** LLM runs: the first reply when it was unusable and a repair was asked for. */
-  rejected: z.object({ raw: z.string(), finishReason: z.string().nullable(), error: z.string() }).optional(),
+  judgeScore: z.number().optional().meta({ description: 'LLM runs: the score the judge wrote, before the evidence check took off credit for unfound quotes.' }),
+  model: z.string().nullable().optional().meta({ description: 'LLM runs: the model that answered, as the provider reported it.' }),
+  responseFormat: z.enum(['json_schema', 'json_object', 'text']).optional().meta({ description: 'LLM runs: how JSON was requested (`json_schema`, `json_object` or `text`).' }),
+  rejected: z.object({ raw: z.string(), finishReason: z.string().nullable(), error: z.string() }).optional().meta({ description: 'LLM runs: the first reply when it was unusable and a repair was asked for.' }),
 });
 export type JudgeRun = z.infer<typeof JudgeRun>;
 
@@ -83,28 +76,21 @@ export const LevelLabel = z.enum(['insufficient', 'weak', 'adequate', 'strong', 
 export type LevelLabel = z.infer<typeof LevelLabel>;
 
 export const Grade = z.object({
-  /** Bank id of the graded question, null for an ad-hoc question. */
-  questionId: z.string().nullable(),
-  /** What the user sees: the calibrated score when a calibration applies, else the raw score. Null when unscored. */
-  score: z.number().min(1).max(5).nullable(),
-  /** The judge's own score before calibration (mean of both orders for the LLM judge). */
-  rawScore: z.number().min(1).max(5).nullable(),
+  questionId: z.string().nullable().meta({ description: 'Bank id of the graded question, null for an ad-hoc question.' }),
+  score: z.number().min(1).max(5).nullable().meta({ description: 'What the user sees: the calibrated score when a calibration applies, else the raw score. Null when unscored.' }),
+  rawScore: z.number().min(1).max(5).nullable().meta({ description: 'The judge\'s own score before calibration (mean of both orders for the LLM judge).' }),
   level: z.object({ value: z.number().int().min(1).max(5), label: LevelLabel }).nullable(),
   keyPoints: z.array(KeyPointResult),
   strengths: z.array(z.string()),
   gaps: z.array(z.string()),
-  /** The bank's follow-up question, when the graded question has one. */
-  followUp: z.string().nullable(),
-  /** A follow-up written by the LLM judge to probe the most important missed key point. */
-  adaptiveFollowUp: z.string().nullable(),
-  /** Signals the judge raised about the answer itself, e.g. `manipulation-attempt`, `keyword-stuffing`. */
-  flags: z.array(z.string()),
+  followUp: z.string().nullable().meta({ description: 'The bank\'s follow-up question, when the graded question has one.' }),
+  adaptiveFollowUp: z.string().nullable().meta({ description: 'A follow-up written by the LLM judge to probe the most important missed key point.' }),
+  flags: z.array(z.string()).meta({ description: 'Signals the judge raised about the answer itself, e.g. `manipulation-attempt`, `keyword-stuffing`.' }),
   judge: z.object({
     kind: JudgeKind,
     model: z.string(),
     promptVersion: z.string(),
-    /** Id of the calibration artifact applied to rawScore, or null when none was. */
-    calibration: z.string().nullable(),
+    calibration: z.string().nullable().meta({ description: 'Id of the calibration artifact applied to rawScore, or null when none was.' }),
     /**
      * Whether the judge checks that what the answer says is correct. False for the embedded judge: it checks
      * which key points the answer covers (by their words), not whether each statement is true, and it does
@@ -115,11 +101,9 @@ export const Grade = z.object({
       .describe(
         'Whether the judge checks that what the answer says is correct. false for the embedded judge: it checks which key points the answer covers, not whether each statement is true. true for the LLM judge.',
       ),
-    /** LLM judge, served grades: name of the prompt version (`default`, or its folder in prompts/judge/). */
-    promptName: z.string().optional(),
+    promptName: z.string().optional().meta({ description: 'LLM judge, served grades: name of the prompt version (`default`, or its folder in prompts/judge/).' }),
   }),
-  /** Served grades: the prompt A/B variant that graded the answer (`A` unless a candidate prompt is under test). */
-  variant: z.enum(['A', 'B']).optional(),
+  variant: z.enum(['A', 'B']).optional().meta({ description: 'Served grades: the prompt A/B variant that graded the answer (`A` unless a candidate prompt is under test).' }),
   /** Per-order agreement of the LLM judge; null for a single-pass judge. */
   consistency: z
     .object({
@@ -132,15 +116,13 @@ export const Grade = z.object({
     .nullable(),
   runs: z.array(JudgeRun),
   usage: Usage.nullable(),
-  /** The most this answer may score under the rubric's rules, e.g. 1 for an attempt to manipulate the grader; `flags` say why. */
-  scoreCap: z.number().min(1).max(5).nullable().optional(),
+  scoreCap: z.number().min(1).max(5).nullable().optional().meta({ description: 'The most this answer may score under the rubric\'s rules, e.g. 1 for an attempt to manipulate the grader; `flags` say why.' }),
   latencyMs: z.number().nonnegative(),
   unscored: z
     .object({
       reason: UnscoredReason,
       detail: z.string(),
-      /** Seconds the LLM provider asked callers to wait, when it said. */
-      retryAfterSeconds: z.number().nonnegative().optional(),
+      retryAfterSeconds: z.number().nonnegative().optional().meta({ description: 'Seconds the LLM provider asked callers to wait, when it said.' }),
     })
     .nullable(),
 });
