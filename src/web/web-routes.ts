@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
-import { z } from 'zod';
-import type { RouteSpec } from '../http/openapi/route-spec.js';
 import type { BankIndex } from '../bank/bank-index.js';
 import type { Judge } from '../judge/judge.js';
 import { NotFoundError } from '../errors.js';
@@ -11,7 +9,7 @@ const STATIC_DIR = new URL('./static/', import.meta.url);
 
 const JS = 'text/javascript; charset=utf-8';
 /** Every file the page may load; anything else under /static is a 404. */
-const ASSETS = {
+export const ASSETS = {
   'chat.js': JS,
   'dom.js': JS,
   'grade-card.js': JS,
@@ -42,15 +40,3 @@ export function webRoutes(deps: {
       return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'no-cache' });
     });
 }
-
-export const webSpecs: RouteSpec[] = [
-  { method: 'get', path: '/', tag: 'web', summary: 'The web chat', responses: { 200: { description: 'HTML page', schema: z.string(), contentType: 'text/html' } } },
-  {
-    method: 'get',
-    path: '/static/{name}',
-    tag: 'web',
-    summary: "The chat's scripts and stylesheet",
-    params: z.object({ name: z.enum(Object.keys(ASSETS) as [keyof typeof ASSETS, ...(keyof typeof ASSETS)[]]) }),
-    responses: { 200: { description: 'The file' }, 404: { description: 'No such file' } },
-  },
-];
