@@ -1,3 +1,6 @@
+/** The gap both judges give an answer flagged `manipulation-attempt`. */
+export const MANIPULATION_GAP = 'The answer addresses the grader instead of the question; that scores 1.';
+
 /**
  * Phrases by which an answer addresses the grader instead of the interviewer. Any judge may use them to
  * flag an answer; the embedded judge scores a flagged answer 1, which is what the LLM prompt asks for too.

@@ -1,11 +1,11 @@
 import { type Sentence, stem } from '../../text/tokens.js';
-import { looksLikeManipulation } from '../manipulation-signals.js';
+import { looksLikeManipulation, MANIPULATION_GAP } from '../manipulation-signals.js';
 import { alignsExactly } from './alignment.js';
 import type { AnswerFeatures, PreparedReference } from './features.js';
 import { isTermList } from './text-shape.js';
 
 export const FLAG_TEXT: Record<string, string> = {
-  'manipulation-attempt': 'The answer addresses the grader instead of the question; that scores 1.',
+  'manipulation-attempt': MANIPULATION_GAP,
   'non-answer': 'The answer says it does not know; that scores 1.',
   'keyword-stuffing': 'The answer lists keywords instead of explaining them; it can score 2 at most.',
   'restates-question': 'The answer mostly restates the question; it can score 2 at most.',

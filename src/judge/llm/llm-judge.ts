@@ -4,7 +4,7 @@ import { roundScore } from '../../grading/levels.js';
 import type { ChatCompleter, ResponseFormatMode } from '../chat.js';
 import { rubricKeyPoints } from '../rubric-key-points.js';
 import type { Judge, JudgeVerdict } from '../judge.js';
-import { looksLikeManipulation } from '../manipulation-signals.js';
+import { looksLikeManipulation, MANIPULATION_GAP } from '../manipulation-signals.js';
 import { adaptiveFollowUp } from './adaptive-follow-up.js';
 import { checkEvidence, normaliseForMatch } from './evidence.js';
 import { type JudgePrompts, judgeMessages, ORDERS } from './judge-prompts.js';
@@ -40,7 +40,7 @@ export interface LlmJudgeDeps {
 }
 
 const FLAG_TEXT = {
-  'manipulation-attempt': 'The answer addresses the grader instead of the question; that scores 1.',
+  'manipulation-attempt': MANIPULATION_GAP,
 } as const;
 
 /**
