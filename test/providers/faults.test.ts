@@ -37,9 +37,10 @@ function dumpStore(c: ReturnType<typeof coach>): string {
 describe('a provider that sends headers, then one byte every 50 ms', () => {
   it('is cut at LLM_TIMEOUT_MS per attempt (headers and body together), and the grade ends within its deadline', async () => {
     fake = await startFakeProvider((r) => (userText(r).includes('TRICKLE') ? { trickle: { chunk: ' ', everyMs: 50 } } : ok(r)));
-    const env = { OPENAI_BASE_URL: '', JUDGE_MODEL: 'slow', LLM_TIMEOUT_MS: '300', LLM_MAX_RETRIES: '1' };
+    // 800 ms, not less: the ordinary grade at the end must fit in one attempt even on a loaded CI machine.
+    const env = { OPENAI_BASE_URL: '', JUDGE_MODEL: 'slow', LLM_TIMEOUT_MS: '800', LLM_MAX_RETRIES: '1' };
     const c = start({ ...env, OPENAI_BASE_URL: `${fake.origin}/v1` });
-    const bound = gradeTimeoutMs(loadConfig({ LLM_TIMEOUT_MS: '300', LLM_MAX_RETRIES: '1' }));
+    const bound = gradeTimeoutMs(loadConfig({ LLM_TIMEOUT_MS: '800', LLM_MAX_RETRIES: '1' }));
     // Two such answers at once: before, they held every LLM slot for good.
     const trickling = { ...ANSWER, answer: `${ANSWER.answer} TRICKLE` };
     const [a, b] = await Promise.all([gradeOnce(c, trickling), gradeOnce(c, trickling)]);
@@ -50,7 +51,7 @@ describe('a provider that sends headers, then one byte every 50 ms', () => {
     }
     // Two attempts per order (LLM_MAX_RETRIES=1), two orders, two grades.
     expect(fake.requests).toHaveLength(8);
-    report('trickling reply (one byte every 50 ms), LLM_TIMEOUT_MS=300, LLM_MAX_RETRIES=1, two grades at once', fake, zero, `503 in ${Math.round(Math.max(a.ms, b.ms))} ms (bound ${bound} ms)`);
+    report('trickling reply (one byte every 50 ms), LLM_TIMEOUT_MS=800, LLM_MAX_RETRIES=1, two grades at once', fake, zero, `503 in ${Math.round(Math.max(a.ms, b.ms))} ms (bound ${bound} ms)`);
     // The slots are free again: an ordinary grade goes through.
     expect((await gradeOnce(c)).status).toBe(200);
   });
