@@ -59,3 +59,14 @@ describe('GET /static/*', () => {
     expect((await app.request('/static/..%2Fpage.tsx')).status).toBe(404);
   });
 });
+
+describe('grade card wording', () => {
+  it('has a plain sentence for every reason a turn can fail', async () => {
+    const { TurnFailureReason } = await import('../src/store/turns-repo.js');
+    const { readFileSync } = await import('node:fs');
+    const card = readFileSync(new URL('../src/web/static/grade-card.js', import.meta.url), 'utf8');
+    const table = card.slice(card.indexOf('const REASONS = {'), card.indexOf('};', card.indexOf('const REASONS = {')));
+    const keys = [...table.matchAll(/^\s+'?([a-z-]+)'?:/gm)].map((m) => m[1]);
+    expect(keys.sort()).toEqual([...TurnFailureReason.options].sort());
+  });
+});

@@ -8,6 +8,7 @@ const REASONS = {
   'provider-unavailable': 'the judge could not be reached',
   timeout: 'the judge took too long',
   'judge-error': 'the judge failed',
+  'reply-too-large': "the judge's reply was too large to read",
   overloaded: 'the coach is busy right now; try grading it again in a few seconds',
 };
 
