@@ -1,18 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BankIndex } from '../src/bank/bank-index.js';
 import type { createJudge as defaultCreateJudge } from '../src/compose.js';
 import { type Config, judgeKindFor } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 import { PROMPT_NAME_PATTERN } from '../src/judge/llm/prompt-versions.js';
 import { compareReports, compareText } from './compare.js';
-import type { Scale } from './dataset.js';
-import type { Price } from './cost.js';
 import { type CachedChat, createCachedChat } from './llm-cache.js';
 import type { ProgressStream } from './progress.js';
 import type { EvalReport } from './report.js';
 import { reportHtml } from './report-html.js';
-import { runEval } from './run-eval.js';
+import { type DatasetRun, runEval } from './run-eval.js';
 import { UsageError } from './usage-error.js';
 
 /** A whole-number option, e.g. `--seed`. */
@@ -39,15 +36,10 @@ export function compareNames(first: string | undefined, positionals: string[], a
 export interface CompareOptions {
   names: { a: string; b: string };
   config: Config;
-  bank: BankIndex;
-  data: string;
-  scale: Scale;
-  folds: number;
-  concurrency: number;
-  limit: number | null;
+  run: DatasetRun;
   cacheDir: string | null;
   replay: boolean;
-  price: Price | null;
+  /** Resamples of the paired bootstrap of the difference. */
   resamples: number;
   seed: number;
   out: string;
@@ -76,17 +68,11 @@ export async function runCompare(o: CompareOptions): Promise<void> {
     const { chat } = wrapped;
     o.stderr.write(`${label}: grading with prompt ${name} (${judge.promptVersion}), ${judge.model}\n`);
     const report = await runEval({
-      data: o.data,
-      bank: o.bank,
+      ...o.run,
       judge,
-      scale: o.scale,
-      folds: o.folds,
-      concurrency: o.concurrency,
-      limit: o.limit,
       llmStats: chat ? () => chat.stats() : null,
       cacheDir: chat ? o.cacheDir : null,
       replay: o.replay,
-      price: o.price,
       progress: o.stderr,
     });
     const dir = join(o.out, `${label}-${name}`);

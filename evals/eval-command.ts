@@ -24,7 +24,7 @@ import { type CachedChat, CacheMissError, createCachedChat } from './llm-cache.j
 import type { ProgressStream } from './progress.js';
 import type { EvalReport } from './report.js';
 import { reportHtml } from './report-html.js';
-import { runEval } from './run-eval.js';
+import { type DatasetRun, runEval } from './run-eval.js';
 import { summaryText } from './summary-text.js';
 import { UsageError } from './usage-error.js';
 
@@ -163,6 +163,18 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
     const config = loadConfig(runEnv);
     const bank = createBankIndex(loadBank(config.BANK_PATH));
     const cacheDir = a['no-cache'] ? null : (a.cache ?? config.EVAL_CACHE_DIR ?? DEFAULT_CACHE_DIR);
+    // The dataset and its scoring, the same for a plain run, a matrix, a batch and a comparison.
+    const run = {
+      data,
+      columns,
+      bank,
+      scale,
+      folds,
+      concurrency: positiveInt('concurrency', a.concurrency, 8) ?? 8,
+      limit: positiveInt('limit', a.limit, null),
+      price,
+      bootstrap: { resamples: positiveInt('bootstrap', a.bootstrap, 1000) ?? 1000, seed: nonNegativeInt('seed', a.seed, 1) },
+    } satisfies DatasetRun;
     if (a.judges !== undefined) {
       const clash = (['judge', 'compare', 'batch', 'gate', 'fit-calibration'] as const).find((o) => a[o] !== undefined);
       if (clash) throw new UsageError(`--${clash} does not go with --judges`);
@@ -171,17 +183,9 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
       const matrix = await runMatrix({
         specs,
         env: runEnv,
-        bank,
-        data,
-        columns,
-        scale,
-        folds,
-        concurrency: positiveInt('concurrency', a.concurrency, 8) ?? 8,
-        limit: positiveInt('limit', a.limit, null),
+        run,
         cacheDir,
         replay: a.replay ?? false,
-        price,
-        bootstrap: { resamples: positiveInt('bootstrap', a.bootstrap, 1000) ?? 1000, seed: nonNegativeInt('seed', a.seed, 1) },
         out,
         createJudge: deps.createJudge ?? defaultCreateJudge,
         stderr: io.stderr,
@@ -196,15 +200,8 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
       if (a.replay) throw new UsageError('--replay makes no provider call; drop --batch');
       const outcome = await runBatchEval({
         config,
-        bank,
-        data,
-        columns,
-        scale,
-        folds,
-        concurrency: positiveInt('concurrency', a.concurrency, 8) ?? 8,
-        limit: positiveInt('limit', a.limit, null),
+        run,
         cacheDir,
-        price,
         discount: fraction('batch-discount', a['batch-discount'], DEFAULT_BATCH_DISCOUNT),
         resume: a.resume ?? null,
         wait: !a['no-wait'],
@@ -225,15 +222,9 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
       await runCompare({
         names: compare,
         config,
-        bank,
-        data,
-        scale,
-        folds,
-        concurrency: positiveInt('concurrency', a.concurrency, 8) ?? 8,
-        limit: positiveInt('limit', a.limit, null),
+        run,
         cacheDir,
         replay: a.replay ?? false,
-        price,
         resamples: positiveInt('bootstrap', a.bootstrap, 2000) ?? 2000,
         seed: nonNegativeInt('seed', a.seed, 1),
         out: a.out ?? join(ROOT, 'evals', 'out', `${(deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-')}-compare`),
@@ -253,19 +244,11 @@ export async function runEvalCommand(argv: string[], env: Record<string, string 
     err(`evaluating the ${judge.kind} judge ${judge.model} (${judge.promptVersion}) on ${data}${chat ? `, cache ${cacheDir ?? 'off'}${a.replay ? ' (replay)' : ''}` : ''}`);
 
     const report = await runEval({
-      data,
-      columns,
-      bank,
+      ...run,
       judge,
-      scale,
-      folds,
-      concurrency: positiveInt('concurrency', a.concurrency, 8) ?? 8,
-      limit: positiveInt('limit', a.limit, null),
       llmStats: chat ? () => chat.stats() : null,
       cacheDir: chat ? cacheDir : null,
       replay: a.replay ?? false,
-      price,
-      bootstrap: { resamples: positiveInt('bootstrap', a.bootstrap, 1000) ?? 1000, seed: nonNegativeInt('seed', a.seed, 1) },
       progress: io.stderr,
     });
     return finish(report, null);

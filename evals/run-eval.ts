@@ -12,6 +12,12 @@ import { CacheMissError } from './llm-cache.js';
 import { createProgress, type ProgressStream } from './progress.js';
 import { buildReport, type EvalReport, type LlmUsageSummary } from './report.js';
 
+/**
+ * What every run over one dataset shares, whichever judge grades it and however its calls are made (live,
+ * matrix, batch, compare): parsed once from the command line.
+ */
+export type DatasetRun = Pick<RunEvalOptions, 'data' | 'columns' | 'bank' | 'scale' | 'folds' | 'concurrency' | 'limit' | 'price' | 'bootstrap'>;
+
 export interface RunEvalOptions {
   /** A `.jsonl` or `.csv` file, or a folder of them. */
   data: string;

@@ -1,4 +1,3 @@
-import type { BankIndex } from '../../src/bank/bank-index.js';
 import type { createJudge as CreateJudge } from '../../src/compose.js';
 import type { Config } from '../../src/config.js';
 import type { ChatCompleter } from '../../src/judge/chat.js';
@@ -6,12 +5,10 @@ import { createModelParamsBook } from '../../src/judge/llm/model-params.js';
 import { toRequestBody } from '../../src/judge/llm/openai-completer.js';
 import { errorOfJson, refusedParam } from '../../src/judge/llm/provider-errors.js';
 import { costOf, type Price, priceOf } from '../cost.js';
-import type { ColumnMapping } from '../csv-input.js';
-import type { Scale } from '../dataset.js';
 import { type CachedChat, createCachedChat } from '../llm-cache.js';
 import type { ProgressStream } from '../progress.js';
 import type { EvalReport } from '../report.js';
-import { runEval } from '../run-eval.js';
+import { type DatasetRun, runEval } from '../run-eval.js';
 import { UsageError } from '../usage-error.js';
 import type { BatchApi } from './batch-api.js';
 import type { BatchRecord } from './batch-state.js';
@@ -37,16 +34,9 @@ export interface BatchSummary {
 
 export interface BatchEvalOptions {
   config: Config;
-  bank: BankIndex;
-  data: string;
-  columns?: ColumnMapping;
-  scale: Scale;
-  folds: number;
-  concurrency: number;
-  limit: number | null;
+  run: DatasetRun;
   cacheDir: string;
   statePath?: string | undefined;
-  price: Price | null;
   discount: number;
   resume: string | null;
   wait: boolean;
@@ -104,17 +94,10 @@ export async function runBatchEval(o: BatchEvalOptions): Promise<BatchEvalOutcom
       const chat = createCachedChat(deferring, { dir: o.cacheDir });
       holder.chat = chat;
       const report = await runEval({
-        data: o.data,
-        ...(o.columns ? { columns: o.columns } : {}),
-        bank: o.bank,
+        ...o.run,
         judge,
-        scale: o.scale,
-        folds: o.folds,
-        concurrency: o.concurrency,
-        limit: o.limit,
         llmStats: () => chat.stats(),
         cacheDir: o.cacheDir,
-        price: o.price,
         ...(o.progress ? { progress: o.progress } : {}),
       });
       return { result: report, pending: deferring.pending() };
@@ -126,7 +109,7 @@ export async function runBatchEval(o: BatchEvalOptions): Promise<BatchEvalOutcom
     usage.promptTokens += b.usage.promptTokens;
     usage.completionTokens += b.usage.completionTokens;
   }
-  const price = priceOf(judge.model, o.price);
+  const price = priceOf(judge.model, o.run.price);
   const listCost = costOf(usage, price);
   const keysOfRun = new Set(outcome.batches.flatMap((b) => b.keys ?? []));
   const batch: BatchSummary = {

@@ -1,15 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BankIndex } from '../../src/bank/bank-index.js';
 import type { createJudge as CreateJudge } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
-import type { Price } from '../cost.js';
-import type { ColumnMapping } from '../csv-input.js';
-import type { Scale } from '../dataset.js';
 import { type CachedChat, createCachedChat } from '../llm-cache.js';
 import type { ProgressStream } from '../progress.js';
 import { reportHtml } from '../report-html.js';
-import { runEval } from '../run-eval.js';
+import { type DatasetRun, runEval } from '../run-eval.js';
 import { envFor, type JudgeSpec } from './judge-spec.js';
 import { buildMatrix, type MatrixReport } from './matrix-report.js';
 import { matrixHtml } from './matrix-text.js';
@@ -17,17 +13,9 @@ import { matrixHtml } from './matrix-text.js';
 export interface MatrixOptions {
   specs: JudgeSpec[];
   env: Record<string, string | undefined>;
-  bank: BankIndex;
-  data: string;
-  columns: ColumnMapping;
-  scale: Scale;
-  folds: number;
-  concurrency: number;
-  limit: number | null;
+  run: DatasetRun & { bootstrap: { resamples: number; seed: number } };
   cacheDir: string | null;
   replay: boolean;
-  price: Price | null;
-  bootstrap: { resamples: number; seed: number };
   out: string;
   createJudge: typeof CreateJudge;
   stderr: ProgressStream;
@@ -49,19 +37,11 @@ export async function runMatrix(o: MatrixOptions): Promise<MatrixReport> {
     const { chat } = wrapped;
     o.stderr.write(`${spec.label}: grading with the ${judge.kind} judge ${judge.model} (${judge.promptVersion})\n`);
     const report = await runEval({
-      data: o.data,
-      columns: o.columns,
-      bank: o.bank,
+      ...o.run,
       judge,
-      scale: o.scale,
-      folds: o.folds,
-      concurrency: o.concurrency,
-      limit: o.limit,
       llmStats: chat ? () => chat.stats() : null,
       cacheDir: chat ? o.cacheDir : null,
       replay: o.replay,
-      price: o.price,
-      bootstrap: o.bootstrap,
       progress: o.stderr,
     });
     const folder = `${k + 1}-${spec.label.replace(/[^A-Za-z0-9._-]+/g, '_')}`;
@@ -70,7 +50,7 @@ export async function runMatrix(o: MatrixOptions): Promise<MatrixReport> {
     writeFileSync(join(o.out, folder, 'report.html'), reportHtml(report));
     runs.push({ label: spec.label, report, reportPath: `${folder}/report.json` });
   }
-  const matrix = buildMatrix(runs, o.bootstrap, o.now);
+  const matrix = buildMatrix(runs, o.run.bootstrap, o.now);
   writeFileSync(join(o.out, 'matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
   writeFileSync(join(o.out, 'matrix.html'), matrixHtml(matrix));
   return matrix;
