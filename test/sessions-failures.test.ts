@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JudgeOutputError, JudgeUnavailableError } from '../src/errors.js';
-import { evaluateEmbedded } from '../src/judge/embedded/embedded-judge.js';
-import type { JudgeVerdict } from '../src/judge/judge.js';
+import { ChatFailure } from '../src/judge/chat-failure.js';
+import { createEmbeddedJudge } from '../src/judge/embedded/embedded-judge.js';
+import type { Judge } from '../src/judge/judge.js';
 import { createStore } from '../src/store/store.js';
 import { postJson } from './helpers/app.js';
-import { llmCall, scriptedJudge, swappedVerdict, unscoredVerdict } from './helpers/fake-judge.js';
+import { llmStep, orderScores, scriptedJudge, swappedVerdict, unscoredVerdict } from './helpers/fake-judge.js';
+import { reply } from './helpers/llm.js';
 import { answer, type SummaryJson, sessionApp, startSession, type TurnJson } from './helpers/session-app.js';
 
 const ANSWER = 'Data drift is when production inputs move away from the training data, e.g. a new market.';
@@ -22,28 +23,25 @@ describe('the answer is stored before grading', () => {
     const seen: unknown[] = [];
     const { app, store } = sessionApp({
       judge: scriptedJudge([
-        (task) => {
+        llmStep((request) => {
           // Read through a second view of the same data: what a crash at this instant would leave.
           seen.push(store.db.prepare('SELECT status, answer, grading_runs FROM turns').all());
-          return evaluateEmbedded(task);
-        },
+          return orderScores(4, 4)(request, 0);
+        }),
       ]),
     });
     const { session } = await startSession(app, { topic: 'data-drift' });
     await answer(app, session.id, { answer: ANSWER });
-    expect(seen).toEqual([[{ status: 'pending', answer: ANSWER, grading_runs: 1 }]]);
+    // Both LLM calls (one per order) find the answer committed.
+    const row = [{ status: 'pending', answer: ANSWER, grading_runs: 1 }];
+    expect(seen).toEqual([row, row]);
     expect(store.db.inTransaction).toBe(false);
   });
 });
 
 describe('a judge failure loses nothing', () => {
-  it('marks the turn failed when the judge throws, then regrades it', async () => {
-    const judge = scriptedJudge([
-      () => {
-        throw new JudgeUnavailableError('the LLM provider is unreachable (ECONNREFUSED)');
-      },
-      swappedVerdict(3, 4),
-    ]);
+  it('marks the turn failed when the provider cannot be reached, then regrades it', async () => {
+    const judge = scriptedJudge([unscoredVerdict('the LLM provider is unreachable (ECONNREFUSED)'), swappedVerdict(3, 4)]);
     const { app, store, errors } = sessionApp({ judge });
     const { session } = await startSession(app, { topic: 'data-drift' });
 
@@ -57,7 +55,8 @@ describe('a judge failure loses nothing', () => {
     // The session moves on: the failure is the judge's, not the candidate's.
     expect(r.next?.kind).toBe('follow-up');
     expect(store.turns.get(r.turn.id)?.status).toBe('failed');
-    expect(errors).toHaveLength(1); // a 503-class error is logged for the operator
+    // An unscored grade is the judge's answer, not a fault of the server: nothing is logged as an error.
+    expect(errors).toEqual([]);
 
     const again = await regrade(app, r.turn.id);
     expect(again.status).toBe(200);
@@ -85,18 +84,17 @@ describe('a judge failure loses nothing', () => {
     expect(after.summary).toMatchObject({ graded: 1, meanScore: 4, ungraded: [] });
   });
 
-  it('maps each kind of thrown error to a reason, and hides unexpected internals from the client', async () => {
+  it('stores each kind of judge failure with its reason', async () => {
     const { app, errors } = sessionApp({
       judge: scriptedJudge([
-        () => {
-          throw new JudgeOutputError('the reply was not valid JSON');
-        },
-        () => {
-          throw new DOMException('The operation timed out.', 'TimeoutError');
-        },
-        () => {
-          throw new TypeError('Cannot read properties of undefined (reading "score") at /srv/app/judge.ts:42');
-        },
+        // Not JSON, and still not JSON after the one repair call.
+        llmStep(() => reply('I think this answer deserves a 4.')),
+        llmStep(() => {
+          throw new ChatFailure('timeout', 'the LLM provider did not answer in time');
+        }),
+        llmStep(() => {
+          throw new ChatFailure('auth', 'the LLM provider rejected the API key');
+        }),
       ]),
     });
     const { session } = await startSession(app, { count: 2 });
@@ -104,7 +102,25 @@ describe('a judge failure loses nothing', () => {
     const b = await answer(app, session.id, { answer: ANSWER });
     const c = await answer(app, session.id, { answer: ANSWER });
     expect([a, b, c].map((r) => r.turn.failure?.reason)).toEqual(['invalid-output', 'timeout', 'judge-error']);
-    expect(c.turn.failure?.detail).toBe('the judge failed unexpectedly (TypeError)');
+    expect(b.turn.failure?.detail).toBe('the LLM provider did not answer in time');
+    expect(errors).toEqual([]);
+  });
+
+  it('hides the internals of an unexpected error from the client, and logs it', async () => {
+    // A judge with a bug: what the served grader and the turn grader must still turn into a stored failure.
+    const embedded = createEmbeddedJudge();
+    const broken: Judge = {
+      kind: embedded.kind,
+      model: embedded.model,
+      promptVersion: embedded.promptVersion,
+      evaluate: async () => {
+        throw new TypeError('Cannot read properties of undefined (reading "score") at /srv/app/judge.ts:42');
+      },
+    };
+    const { app, errors } = sessionApp({ judge: broken });
+    const { session } = await startSession(app, { count: 2 });
+    const c = await answer(app, session.id, { answer: ANSWER });
+    expect(c.turn.failure).toEqual({ reason: 'judge-error', detail: 'the judge failed unexpectedly (TypeError)' });
     expect(JSON.stringify(c)).not.toContain('/srv/app');
     expect(errors.some((e) => e instanceof TypeError)).toBe(true);
   });
@@ -124,55 +140,44 @@ describe('a judge failure loses nothing', () => {
   });
 
   it('refuses a second regrade of a turn that is being graded', async () => {
-    let release: (v: JudgeVerdict) => void = () => {};
-    const slow = new Promise<JudgeVerdict>((resolve) => {
+    let release: () => void = () => {};
+    const slow = new Promise<void>((resolve) => {
       release = resolve;
     });
-    let calls = 0;
-    const { app } = sessionApp({
-      judge: scriptedJudge([
-        unscoredVerdict(),
-        (task) => {
-          calls++;
-          return slow.then(() => evaluateEmbedded(task));
-        },
-      ]),
-    });
+    const judge = scriptedJudge([unscoredVerdict(), llmStep(async (request) => slow.then(() => orderScores(4, 4)(request, 0)))]);
+    const { app } = sessionApp({ judge });
     const { session } = await startSession(app, { topic: 'data-drift' });
     const r = await answer(app, session.id, { answer: ANSWER });
     const first = regrade(app, r.turn.id);
     // Until the regrade reaches the judge: pending callbacks run, no clock is involved.
-    for (let i = 0; i < 1000 && calls < 1; i++) await new Promise((resolve) => setImmediate(resolve));
-    expect(calls).toBe(1);
+    for (let i = 0; i < 1000 && judge.tasks.length < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(judge.tasks).toHaveLength(2);
     const state = (await (await app.request(`/api/turns/${r.turn.id}`)).json()) as { turn: TurnJson };
     expect(state.turn).toMatchObject({ status: 'pending', grading: true });
     const second = await regrade(app, r.turn.id);
     expect(second.status).toBe(409);
     expect(second.body.error?.message).toContain('being graded');
-    release(evaluateEmbedded({ questionId: null, question: 'q', referenceAnswer: 'r'.repeat(10), rubric: null, levels: { '1': 'aaa', '2': 'bbb', '3': 'ccc', '4': 'ddd', '5': 'eee' }, answer: 'x' }));
+    release();
     expect((await first).body.turn.status).toBe('graded');
-    expect(calls).toBe(1);
+    expect(judge.tasks).toHaveLength(2);
   });
 });
 
 describe('the LLM call audit log', () => {
   it('stores every call the judge reports under the turn it graded, including failed calls', async () => {
-    const judge = scriptedJudge([
-      (task, options) => {
-        options?.onLlmCall?.(llmCall(task, 'reference-first', { rawReply: null, finishReason: null, usage: null, error: 'APIConnectionError: ECONNREFUSED' }));
-        return unscoredVerdict('provider unreachable')(task, options);
-      },
-      swappedVerdict(4, 5),
-    ]);
+    const judge = scriptedJudge([unscoredVerdict('connect ECONNREFUSED 127.0.0.1:11434'), swappedVerdict(4, 5)]);
     const { app, store } = sessionApp({ judge });
     const { session } = await startSession(app, { topic: 'data-drift' });
     const r = await answer(app, session.id, { answer: ANSWER });
-    expect(store.llmCalls.byTurn(r.turn.id).map((c) => [c.order, c.error])).toEqual([['reference-first', 'APIConnectionError: ECONNREFUSED']]);
+    const failed = 'unavailable: connect ECONNREFUSED 127.0.0.1:11434';
+    expect(store.llmCalls.byTurn(r.turn.id).map((c) => [c.order, c.error])).toEqual([['reference-first', failed], ['reference-last', failed]]);
     await regrade(app, r.turn.id);
     const calls = store.llmCalls.byTurn(r.turn.id);
-    expect(calls.map((c) => c.order)).toEqual(['reference-first', 'reference-first', 'reference-last']);
-    expect(calls[2]).toMatchObject({ model: 'fake-llm-1', promptVersion: 'fake-prompt-1', rawReply: '{"score": 5}', usage: { promptTokens: 120, completionTokens: 30 } });
-    expect(calls[2]?.request.messages.at(-1)?.content).toContain(ANSWER);
+    expect(calls.map((c) => c.order)).toEqual(['reference-first', 'reference-last', 'reference-first', 'reference-last']);
+    const last = calls[3];
+    expect(last).toMatchObject({ model: 'fake-llm-1', promptVersion: judge.promptVersion, error: null, usage: { completionTokens: 8 } });
+    expect(JSON.parse(last?.rawReply ?? '{}')).toMatchObject({ score: 5 });
+    expect(last?.request.messages.at(-1)?.content).toContain(ANSWER);
   });
 });
 

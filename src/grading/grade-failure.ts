@@ -42,15 +42,15 @@ export function unscoredGradeError(grade: Grade): CoachError {
   }
 }
 
-/** Why a grading attempt that threw failed, in the same terms as an unscored grade. */
+/**
+ * Why a grading attempt that threw failed, in the same terms as an unscored grade. A judge reports its own
+ * failures (provider down, timeout, refusal, unusable reply) as an unscored verdict, never by throwing, so
+ * only three things reach here: the gate's refusal, the errors `grade()` itself raises (an answer over the
+ * limit, a question no longer in the bank), and a bug.
+ */
 export function failureOf(err: unknown): TurnFailure {
   // Refused before any LLM call: the queue was full or the server was stopping. Regrading it later works.
   if (err instanceof OverloadedError) return { reason: 'overloaded', detail: err.message };
-  if (err instanceof JudgeUnavailableError) return { reason: 'provider-unavailable', detail: err.message };
-  if (err instanceof JudgeOutputError) return { reason: 'invalid-output', detail: err.message };
-  if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) {
-    return { reason: 'timeout', detail: 'grading took too long and was stopped' };
-  }
   if (err instanceof CoachError) return { reason: 'judge-error', detail: err.message };
   // The message of an unexpected error may hold internals; the client gets a fixed text, the log gets all.
   const name = err instanceof Error ? err.name : typeof err;
