@@ -5,7 +5,7 @@ import { recoverPendingTurns } from '../src/server/recover-pending.js';
 import { createSessionService } from '../src/sessions/session-service.js';
 import { createStore } from '../src/store/store.js';
 import { bank } from './helpers/app.js';
-import { scriptedJudge, swappedVerdict, unscoredVerdict } from './helpers/fake-judge.js';
+import { scriptedJudge, swappedVerdict, unscoredVerdict } from './helpers/scripted-llm-judge.js';
 
 const AT = '2026-01-01T00:00:00.000Z';
 

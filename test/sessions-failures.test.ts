@@ -7,7 +7,7 @@ import { createEmbeddedJudge } from '../src/judge/embedded/embedded-judge.js';
 import type { Judge } from '../src/judge/judge.js';
 import { createStore } from '../src/store/store.js';
 import { postJson } from './helpers/app.js';
-import { llmStep, orderScores, scriptedJudge, swappedVerdict, unscoredVerdict } from './helpers/fake-judge.js';
+import { llmStep, orderScores, scriptedJudge, swappedVerdict, unscoredVerdict } from './helpers/scripted-llm-judge.js';
 import { reply } from './helpers/llm.js';
 import { answer, type SummaryJson, sessionApp, startSession, type TurnJson } from './helpers/session-app.js';
 

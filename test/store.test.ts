@@ -12,7 +12,7 @@ import { MIGRATIONS, type Migration } from '../src/store/migrations.js';
 import { redactSecrets } from '../src/store/redact.js';
 import { createStore, type Store } from '../src/store/store.js';
 import { bank } from './helpers/app.js';
-import { llmCall } from './helpers/fake-judge.js';
+import { llmCall } from './helpers/scripted-llm-judge.js';
 
 const dirs: string[] = [];
 const stores: Store[] = [];

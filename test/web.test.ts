@@ -3,7 +3,7 @@ import { createGrader } from '../src/grading/grade.js';
 import { createApp } from '../src/http/app.js';
 import { createStore } from '../src/store/store.js';
 import { bank, testCoach } from './helpers/app.js';
-import { scriptedJudge, swappedVerdict } from './helpers/fake-judge.js';
+import { scriptedJudge, swappedVerdict } from './helpers/scripted-llm-judge.js';
 import { sessionApp } from './helpers/session-app.js';
 
 describe('GET /', () => {
