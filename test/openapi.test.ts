@@ -49,6 +49,23 @@ describe('OpenAPI document', () => {
     for (const status of ['400', '401', '404', '413', '429', '503']) expect(op?.responses).toHaveProperty(status);
   });
 
+  it('asks for the bearer key on exactly the routes mounted behind a route guard', async () => {
+    const d = (await doc()) as unknown as { paths: Record<string, Record<string, { security?: unknown }>> };
+    const secured = Object.entries(d.paths).flatMap(([p, ops]) => Object.entries(ops).filter(([, op]) => op.security).map(([m]) => `${m} ${p}`));
+    expect(secured.sort()).toEqual([
+      'get /api/monitoring/ab',
+      'get /api/monitoring/drift',
+      'get /api/questions',
+      'get /api/questions/{id}',
+      'get /api/sessions/{id}',
+      'get /api/turns/{id}',
+      'post /api/grade',
+      'post /api/sessions',
+      'post /api/sessions/{id}/answers',
+      'post /api/turns/{id}/regrade',
+    ]);
+  });
+
   it('lists path and query parameters', async () => {
     const op = (await doc()).paths['/api/questions/{id}']?.get;
     expect(op?.parameters.map((p) => `${p.in}:${p.name}`).sort()).toEqual(['path:id', 'query:reveal']);

@@ -6,20 +6,20 @@ import type { Judge } from '../judge/judge.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SessionService } from '../sessions/session-service.js';
 import { webRoutes } from '../web/web-routes.js';
-import { webSpecs } from './routes/web-specs.js';
+import { webDescriptions } from './routes/web-specs.js';
 import { BodyTooLargeError, NotFoundError } from '../errors.js';
 import { createOnError, errorResponse, type ErrorLogger } from './on-error.js';
 import { buildOpenApiDocument } from './openapi/document.js';
-import type { RouteSpec } from './openapi/route-spec.js';
-import { docsRoutes, docsSpecs } from './routes/docs.js';
-import { gradeRoutes, gradeSpecs } from './routes/grade.js';
-import { questionRoutes, questionSpecs } from './routes/questions.js';
+import { describedRoutes, describeRoute, type RouteSpec } from './openapi/route-spec.js';
+import { docsRoutes } from './routes/docs.js';
+import { gradeRoutes } from './routes/grade.js';
+import { questionRoutes } from './routes/questions.js';
 import type { MonitoringDeps } from '../monitoring/monitoring-deps.js';
-import { metricsRoutes, metricsSpecs, monitoringRoutes, monitoringSpecs } from './routes/monitoring.js';
+import { metricsRoutes, monitoringRoutes } from './routes/monitoring.js';
 import { Health } from './schemas.js';
 import { installSecurity, routeGuard, type SecurityDeps, securityHeaders } from './security.js';
-import { sessionRoutes, sessionSpecs } from './routes/sessions.js';
-import { turnRoutes, turnSpecs } from './routes/turns.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { turnRoutes } from './routes/turns.js';
 
 export interface AppDeps {
   bank: BankIndex;
@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps) {
   // A GET or HEAD has no body to limit; asking for one makes @hono/node-server build a full Request.
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
-  app.get('/healthz', (c) =>
+  app.get('/healthz', describeRoute(healthSpec), (c) =>
     c.json({
       status: 'ok',
       judge: { kind: deps.judge.kind, model: deps.judge.model, promptVersion: deps.judge.promptVersion },
@@ -74,17 +74,18 @@ export function createApp(deps: AppDeps) {
   app.route('/api/sessions', sessionRoutes(deps.sessions, guard));
   app.route('/api/turns', turnRoutes(deps.sessions, guard));
   const tokens = deps.security.apiKeys.length ? deps.security.pageTokens : null;
+  app.get('/', webDescriptions.page).get('/static/:name', webDescriptions.asset);
   app.route('/', webRoutes({ ...deps, pageToken: tokens ? () => tokens.issue() : null }));
   app.route('/', metricsRoutes(deps.metrics));
   app.route('/api/monitoring', monitoringRoutes(deps.monitoring, guard));
   // Any other /api path is a read that needs a key (then a 404); a route above already guarded its own.
   app.use('/api/*', guard({ rate: 'read', page: false }));
 
-  const specs: RouteSpec[] = [healthSpec, ...questionSpecs, ...gradeSpecs, ...docsSpecs, ...sessionSpecs, ...turnSpecs, ...webSpecs, ...metricsSpecs, ...monitoringSpecs];
+  // Built on first request, from every route mounted with its description.
   let document: unknown;
   app.route(
     '/',
-    docsRoutes(() => (document ??= buildOpenApiDocument(specs, API_INFO))),
+    docsRoutes(() => (document ??= buildOpenApiDocument(describedRoutes(app.routes), API_INFO))),
   );
 
   app.notFound((c) => errorResponse(new NotFoundError(`path: no route ${c.req.method} ${c.req.path.slice(0, 200)}`), c, logError));
@@ -100,8 +101,6 @@ const API_INFO = {
 };
 
 const healthSpec: RouteSpec = {
-  method: 'get',
-  path: '/healthz',
   tag: 'service',
   summary: 'Liveness, and which judge serves',
   responses: { 200: { description: 'Up', schema: Health } },

@@ -6,6 +6,7 @@ import { ConfigError } from '../errors.js';
 import { addressBucket } from './middleware/address-bucket.js';
 import { apiKeyAuth, type AuthFailures, keyRequired } from './middleware/api-keys.js';
 import { clientAddress } from './middleware/client-address.js';
+import { markGuard } from './openapi/route-spec.js';
 import { createPageTokens, type PageTokens } from './middleware/page-token.js';
 import { type RateClass, rateLimit, TokenBuckets } from './middleware/rate-limit.js';
 import { crossSiteGuard, type HostAllowList, hostGuard, isLoopbackBind, LOOPBACK_HOSTS } from './middleware/request-origin.js';
@@ -163,14 +164,14 @@ export function routeGuard(deps: SecurityDeps): RouteGuard {
   const limits = { grading: rateLimit('grading', deps.grading, key), read: rateLimit('read', deps.reads, key) };
   return (facts) => {
     const limit = limits[facts.rate];
-    return async (c, next) => {
+    return markGuard(async (c, next) => {
       if (c.get('guarded')) return next();
       c.set('guarded', true);
       if (facts.page) return limit(c, next);
       return keyOnly(c, async () => {
         await limit(c, next);
       });
-    };
+    });
   };
 }
 

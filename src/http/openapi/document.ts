@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RouteSpec } from './route-spec.js';
+import type { DescribedRoute, RouteSpec } from './route-spec.js';
 
 const HEADER_DOCS: Record<string, { description: string; schema: { type: string } }> = {
   'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
@@ -32,7 +32,7 @@ export interface DocumentInfo {
 }
 
 /** An OpenAPI 3.1 document for the routes: request and response schemas come from the routes' own zod schemas. */
-export function buildOpenApiDocument(specs: readonly RouteSpec[], info: DocumentInfo) {
+export function buildOpenApiDocument(specs: readonly DescribedRoute[], info: DocumentInfo) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const spec of specs) {
     const responses: Record<string, unknown> = {};

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { RouteSpec } from '../openapi/route-spec.js';
+import { describeRoute, type RouteSpec } from '../openapi/route-spec.js';
 import { NotFoundError } from '../../errors.js';
 import { ErrorBody } from '../schemas.js';
 
@@ -32,36 +32,26 @@ const PAGE = `<!doctype html>
 
 const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });`;
 
+const documentSpec: RouteSpec = { tag: 'docs', summary: 'This OpenAPI 3.1 document', responses: { 200: { description: 'The document', schema: z.record(z.string(), z.unknown()) } } };
+const pageSpec: RouteSpec = { tag: 'docs', summary: 'API docs page (offline)', responses: { 200: { description: 'HTML page', schema: z.string(), contentType: 'text/html' } } };
+const initSpec: RouteSpec = { tag: 'docs', summary: 'Script of the docs page', responses: { 200: { description: 'JavaScript', schema: z.string(), contentType: 'text/javascript' } } };
+const assetSpec: RouteSpec = {
+  tag: 'docs',
+  summary: 'Swagger UI files',
+  params: z.object({ file: z.string() }),
+  responses: { 200: { description: 'The file' }, 404: { description: 'No such asset', schema: ErrorBody } },
+};
+
 /** The OpenAPI document and an offline docs page that renders it. */
 export function docsRoutes(document: () => unknown) {
   return new Hono()
-    .get('/openapi.json', (c) => c.json(document()))
-    .get('/docs', (c) => c.html(PAGE))
-    .get('/docs/init.js', (c) => c.body(INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' }))
-    .get('/docs/assets/:file', async (c) => {
+    .get('/openapi.json', describeRoute(documentSpec), (c) => c.json(document()))
+    .get('/docs', describeRoute(pageSpec), (c) => c.html(PAGE))
+    .get('/docs/init.js', describeRoute(initSpec), (c) => c.body(INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' }))
+    .get('/docs/assets/:file', describeRoute(assetSpec), async (c) => {
       const file = c.req.param('file');
       const type = ASSETS.get(file);
       if (!type) throw new NotFoundError(`file: no asset ${JSON.stringify(file.slice(0, 100))}`);
       return c.body(await readFile(join(swaggerDir(), file)), 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
     });
 }
-
-export const docsSpecs: RouteSpec[] = [
-  {
-    method: 'get',
-    path: '/openapi.json',
-    tag: 'docs',
-    summary: 'This OpenAPI 3.1 document',
-    responses: { 200: { description: 'The document', schema: z.record(z.string(), z.unknown()) } },
-  },
-  { method: 'get', path: '/docs', tag: 'docs', summary: 'API docs page (offline)', responses: { 200: { description: 'HTML page', schema: z.string(), contentType: 'text/html' } } },
-  { method: 'get', path: '/docs/init.js', tag: 'docs', summary: 'Script of the docs page', responses: { 200: { description: 'JavaScript', schema: z.string(), contentType: 'text/javascript' } } },
-  {
-    method: 'get',
-    path: '/docs/assets/{file}',
-    tag: 'docs',
-    summary: 'Swagger UI files',
-    params: z.object({ file: z.string() }),
-    responses: { 200: { description: 'The file' }, 404: { description: 'No such asset', schema: ErrorBody } },
-  },
-];

@@ -5,7 +5,7 @@ import { AdHocGradeRequest, BankGradeRequest, MAX_ANSWER_CHARS } from '../../gra
 import { unscoredGradeError } from '../../grading/grade-failure.js';
 import { z } from 'zod';
 import { Grade } from '../../grading/grade-schema.js';
-import type { RouteSpec } from '../openapi/route-spec.js';
+import { describeRoute, type RouteSpec } from '../openapi/route-spec.js';
 import { commonErrors, ErrorBody } from '../schemas.js';
 import { INVISIBLE_REMOVED_FLAG, codePointLength } from '../../text/untrusted-input.js';
 import { jsonOnly } from '../middleware/json-only.js';
@@ -26,9 +26,33 @@ export function inputFlagsOf(cleaned: readonly string[]): string[] {
   return cleaned.length > 0 ? [INVISIBLE_REMOVED_FLAG] : [];
 }
 
+/** An error that still carries the unscored grade, with the judge's raw replies, so nothing is lost. */
+const UnscoredBody = ErrorBody.extend({ grade: Grade });
+
+const gradeSpec: RouteSpec = {
+  tag: 'grading',
+  summary: 'Grade an answer',
+  description:
+    'Grade an answer to a bank question (`questionId`, a follow-up is `<id>.follow-up`) or to an ad-hoc question with its reference answer and optional rubric.',
+  body: z.union([BankGradeRequest, AdHocGradeRequest]),
+  responses: {
+    200: { description: 'The grade', schema: Grade },
+    ...commonErrors,
+    404: { description: 'No such question in the bank', schema: ErrorBody },
+    422: { description: 'The LLM judge refused to grade this answer; the unscored grade is in the body', schema: UnscoredBody },
+    502: { description: 'The LLM judge gave no usable verdict (after one repair) or rejected the request', schema: UnscoredBody },
+    503: {
+      description:
+        'The LLM provider is unavailable or timed out (`judge_unavailable`, the unscored grade is in the body), or the grade was refused before any LLM call because the grading queue is full or the server is shutting down (`overloaded`, no grade)',
+      schema: ErrorBody.extend({ grade: Grade.optional() }),
+      headers: ['Retry-After'],
+    },
+  },
+};
+
 export function gradeRoutes(grade: GradeFn, guard: RouteGuard) {
   // Direct grading spends judge time and stays for key holders, not the chat page.
-  return new Hono().post('/', guard({ rate: 'grading', page: false }), jsonOnly(), async (c) => {
+  return new Hono().post('/', describeRoute(gradeSpec), guard({ rate: 'grading', page: false }), jsonOnly(), async (c) => {
     const { value: body, cleaned } = await untrustedJsonBody(c);
     assertAnswerLength(body);
     // Pick the request shape first, so errors name the fields of the shape the client meant.
@@ -39,32 +63,3 @@ export function gradeRoutes(grade: GradeFn, guard: RouteGuard) {
     return c.json(g);
   });
 }
-
-/** An error that still carries the unscored grade, with the judge's raw replies, so nothing is lost. */
-const UnscoredBody = ErrorBody.extend({ grade: Grade });
-
-export const gradeSpecs: RouteSpec[] = [
-  {
-    method: 'post',
-    path: '/api/grade',
-    tag: 'grading',
-    summary: 'Grade an answer',
-    description:
-      'Grade an answer to a bank question (`questionId`, a follow-up is `<id>.follow-up`) or to an ad-hoc question with its reference answer and optional rubric.',
-    body: z.union([BankGradeRequest, AdHocGradeRequest]),
-    secured: true,
-    responses: {
-      200: { description: 'The grade', schema: Grade },
-      ...commonErrors,
-      404: { description: 'No such question in the bank', schema: ErrorBody },
-      422: { description: 'The LLM judge refused to grade this answer; the unscored grade is in the body', schema: UnscoredBody },
-      502: { description: 'The LLM judge gave no usable verdict (after one repair) or rejected the request', schema: UnscoredBody },
-      503: {
-        description:
-          'The LLM provider is unavailable or timed out (`judge_unavailable`, the unscored grade is in the body), or the grade was refused before any LLM call because the grading queue is full or the server is shutting down (`overloaded`, no grade)',
-        schema: ErrorBody.extend({ grade: Grade.optional() }),
-        headers: ['Retry-After'],
-      },
-    },
-  },
-];

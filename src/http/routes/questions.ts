@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { BankIndex } from '../../bank/bank-index.js';
 import { Difficulty, type Question, QuestionType } from '../../bank/schema.js';
 import { NotFoundError } from '../../errors.js';
-import type { RouteSpec } from '../openapi/route-spec.js';
+import { describeRoute, type RouteSpec } from '../openapi/route-spec.js';
 import { commonErrors, ErrorBody, QuestionDetail, QuestionList } from '../schemas.js';
 import { validQuery } from '../validate.js';
 
@@ -49,15 +49,38 @@ function revealed(q: Question) {
   };
 }
 
+const listSpec: RouteSpec = {
+  tag: 'questions',
+  summary: 'List questions, without reference answers',
+  description: '`topic` matches a question\'s topic or its area.',
+  query: ListQuery,
+  responses: { 200: { description: 'The matching questions and the areas', schema: QuestionList }, 400: commonErrors[400], 401: commonErrors[401], 429: commonErrors[429] },
+};
+
+const detailSpec: RouteSpec = {
+  tag: 'questions',
+  summary: 'One question and its follow-up',
+  description: 'With `reveal=1`, also the reference answer, explanation and rubric.',
+  params: z.object({ id: z.string() }),
+  query: DetailQuery,
+  responses: {
+    200: { description: 'The question', schema: QuestionDetail },
+    400: commonErrors[400],
+    401: commonErrors[401],
+    404: { description: 'No such question', schema: ErrorBody },
+    429: commonErrors[429],
+  },
+};
+
 export function questionRoutes(bank: BankIndex, guard: RouteGuard) {
   // The chat page lists the questions too.
   const read = guard({ rate: 'read', page: true });
   return new Hono()
-    .get('/', read, (c) => {
+    .get('/', describeRoute(listSpec), read, (c) => {
       const filter = validQuery(c, ListQuery);
       return c.json({ questions: bank.questions(filter).map(questionSummary), areas: bank.areas() });
     })
-    .get('/:id', read, (c) => {
+    .get('/:id', describeRoute(detailSpec), read, (c) => {
       const { reveal } = validQuery(c, DetailQuery);
       const q = bank.question(c.req.param('id'));
       if (!q) throw new NotFoundError(`id: no question "${c.req.param('id')}" in the bank`);
@@ -66,33 +89,3 @@ export function questionRoutes(bank: BankIndex, guard: RouteGuard) {
     })
     .use('*', read);
 }
-
-export const questionSpecs: RouteSpec[] = [
-  {
-    method: 'get',
-    path: '/api/questions',
-    tag: 'questions',
-    summary: 'List questions, without reference answers',
-    description: '`topic` matches a question\'s topic or its area.',
-    query: ListQuery,
-    secured: true,
-    responses: { 200: { description: 'The matching questions and the areas', schema: QuestionList }, 400: commonErrors[400], 401: commonErrors[401], 429: commonErrors[429] },
-  },
-  {
-    method: 'get',
-    path: '/api/questions/{id}',
-    tag: 'questions',
-    summary: 'One question and its follow-up',
-    description: 'With `reveal=1`, also the reference answer, explanation and rubric.',
-    params: z.object({ id: z.string() }),
-    query: DetailQuery,
-    secured: true,
-    responses: {
-      200: { description: 'The question', schema: QuestionDetail },
-      400: commonErrors[400],
-      401: commonErrors[401],
-      404: { description: 'No such question', schema: ErrorBody },
-      429: commonErrors[429],
-    },
-  },
-];

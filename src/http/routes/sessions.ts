@@ -4,12 +4,50 @@ import { z } from 'zod';
 import { AnswerRequest, StartSessionRequest } from '../../sessions/schemas.js';
 import type { SessionService } from '../../sessions/session-service.js';
 import { AnswerResultSchema, StartedSessionSchema, TranscriptSchema } from '../../sessions/view-schemas.js';
-import type { RouteSpec } from '../openapi/route-spec.js';
+import { describeRoute, type RouteSpec } from '../openapi/route-spec.js';
 import { commonErrors, ErrorBody } from '../schemas.js';
 import { ACCEPT_RETRY_DELAYS_MS, retryWhileBusy } from '../../store/busy-retry.js';
 import { jsonOnly } from '../middleware/json-only.js';
 import { parseWith, untrustedJsonBody } from '../validate.js';
 import { assertAnswerLength, inputFlagsOf } from './grade.js';
+
+const SessionId = z.object({ id: z.string() });
+const notFound = { description: 'No such session', schema: ErrorBody };
+
+const startSpec: RouteSpec = {
+  tag: 'sessions',
+  summary: 'Start an interview session',
+  description: 'Every field is optional; `topic` matches a question\'s topic or area. An empty body starts a default session.',
+  body: StartSessionRequest,
+  responses: { 201: { description: 'The session and its first question', schema: StartedSessionSchema }, ...commonErrors },
+};
+
+const transcriptSpec: RouteSpec = {
+  tag: 'sessions',
+  summary: 'Transcript and summary of a session',
+  params: SessionId,
+  responses: { 200: { description: 'The session, every turn with its grade, and the summary', schema: TranscriptSchema }, 401: commonErrors[401], 404: notFound, 429: commonErrors[429] },
+};
+
+const answerSpec: RouteSpec = {
+  tag: 'sessions',
+  summary: 'Answer the current question (or retry the last one)',
+  description:
+    'The answer is stored before it is graded. A judge failure is not an HTTP error: the 200 carries the turn with `status: "failed"` and the reason, and `POST /api/turns/{id}/regrade` grades it later. When the grading queue is full the answer is stored and not graded: `failure.reason` is `overloaded`.',
+  params: SessionId,
+  body: AnswerRequest,
+  responses: {
+    200: { description: 'The graded (or failed) turn and what comes next', schema: AnswerResultSchema },
+    ...commonErrors,
+    404: notFound,
+    409: { description: 'The session is finished, or there is nothing to retry', schema: ErrorBody },
+    503: {
+      description: 'The database is locked by another process (`database_busy`); when the answer was already stored, `turnId` says which turn to regrade',
+      schema: ErrorBody.extend({ turnId: z.string().optional() }),
+      headers: ['Retry-After'],
+    },
+  },
+};
 
 /**
  * `/api/sessions`: start a session, answer its questions, read its transcript and summary.
@@ -21,13 +59,13 @@ export function sessionRoutes(sessions: SessionService, guard: RouteGuard) {
   const read = guard({ rate: 'read', page: true });
   return new Hono()
     // An empty body means "no filters": a plain `curl -X POST` starts a default session.
-    .post('/', read, jsonOnly({ allowEmpty: true }), async (c) => {
+    .post('/', describeRoute(startSpec), read, jsonOnly({ allowEmpty: true }), async (c) => {
       const { value } = await untrustedJsonBody(c, {});
       const request = parseWith(StartSessionRequest, value);
       return c.json(await retryWhileBusy(() => sessions.start(request), ACCEPT_RETRY_DELAYS_MS), 201);
     })
-    .get('/:id', read, (c) => c.json(sessions.get(c.req.param('id'))))
-    .post('/:id/answers', guard({ rate: 'grading', page: true }), jsonOnly(), async (c) => {
+    .get('/:id', describeRoute(transcriptSpec), read, (c) => c.json(sessions.get(c.req.param('id'))))
+    .post('/:id/answers', describeRoute(answerSpec), guard({ rate: 'grading', page: true }), jsonOnly(), async (c) => {
       const { value: body, cleaned } = await untrustedJsonBody(c);
       assertAnswerLength(body);
       // The request's abort signal is deliberately not passed on: the answer is already stored, and a
@@ -37,51 +75,3 @@ export function sessionRoutes(sessions: SessionService, guard: RouteGuard) {
     // Any other path under /api/sessions: a read the page may make (then a 404).
     .use('*', read);
 }
-
-
-const SessionId = z.object({ id: z.string() });
-const notFound = { description: 'No such session', schema: ErrorBody };
-
-export const sessionSpecs: RouteSpec[] = [
-  {
-    method: 'post',
-    path: '/api/sessions',
-    tag: 'sessions',
-    summary: 'Start an interview session',
-    description: 'Every field is optional; `topic` matches a question\'s topic or area. An empty body starts a default session.',
-    body: StartSessionRequest,
-    secured: true,
-    responses: { 201: { description: 'The session and its first question', schema: StartedSessionSchema }, ...commonErrors },
-  },
-  {
-    method: 'get',
-    path: '/api/sessions/{id}',
-    tag: 'sessions',
-    summary: 'Transcript and summary of a session',
-    params: SessionId,
-    secured: true,
-    responses: { 200: { description: 'The session, every turn with its grade, and the summary', schema: TranscriptSchema }, 401: commonErrors[401], 404: notFound, 429: commonErrors[429] },
-  },
-  {
-    method: 'post',
-    path: '/api/sessions/{id}/answers',
-    tag: 'sessions',
-    summary: 'Answer the current question (or retry the last one)',
-    description:
-      'The answer is stored before it is graded. A judge failure is not an HTTP error: the 200 carries the turn with `status: "failed"` and the reason, and `POST /api/turns/{id}/regrade` grades it later. When the grading queue is full the answer is stored and not graded: `failure.reason` is `overloaded`.',
-    params: SessionId,
-    body: AnswerRequest,
-    secured: true,
-    responses: {
-      200: { description: 'The graded (or failed) turn and what comes next', schema: AnswerResultSchema },
-      ...commonErrors,
-      404: notFound,
-      409: { description: 'The session is finished, or there is nothing to retry', schema: ErrorBody },
-      503: {
-        description: 'The database is locked by another process (`database_busy`); when the answer was already stored, `turnId` says which turn to regrade',
-        schema: ErrorBody.extend({ turnId: z.string().optional() }),
-        headers: ['Retry-After'],
-      },
-    },
-  },
-];
