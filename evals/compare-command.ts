@@ -5,7 +5,7 @@ import { type Config, judgeKindFor } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 import { PROMPT_NAME_PATTERN } from '../src/judge/llm/prompt-versions.js';
 import { compareReports, compareText } from './compare.js';
-import { type CachedChat, createCachedChat } from './llm-cache.js';
+import { evalJudge } from './eval-judge.js';
 import type { ProgressStream } from './progress.js';
 import type { EvalReport } from './report.js';
 import { reportHtml } from './report-html.js';
@@ -55,17 +55,13 @@ export interface CompareOptions {
  * with the humans with a paired bootstrap. Writes each version's report and `compare.json` to `out`.
  */
 export async function runCompare(o: CompareOptions): Promise<void> {
-  if (judgeKindFor(o.config) !== 'llm') {
+  // A replay needs no provider (see `evalJudge`).
+  if (judgeKindFor(o.config, { completerGiven: o.replay && o.config.JUDGE === 'llm' }) !== 'llm') {
     throw new ConfigError('--compare compares prompt versions of the LLM judge: configure an LLM (OPENAI_API_KEY or OPENAI_BASE_URL), or use --replay with a recorded cache');
   }
   const reports: EvalReport[] = [];
   for (const [label, name] of [['A', o.names.a], ['B', o.names.b]] as const) {
-    const wrapped: { chat: CachedChat | null } = { chat: null };
-    const judge = o.createJudge(o.config, {
-      promptName: name,
-      wrapChat: (inner) => (wrapped.chat = createCachedChat(inner, { dir: o.cacheDir, replay: o.replay })),
-    });
-    const { chat } = wrapped;
+    const { judge, chat } = evalJudge(o.createJudge, o.config, { cacheDir: o.cacheDir, replay: o.replay, promptName: name });
     o.stderr.write(`${label}: grading with prompt ${name} (${judge.promptVersion}), ${judge.model}\n`);
     const report = await runEval({
       ...o.run,

@@ -75,6 +75,12 @@ export interface JudgeOptions {
   promptName?: string;
   /** LLM judge: told about every HTTP retry of the provider client. */
   onRetry?: (model: string) => void;
+  /**
+   * LLM judge: the completer to use instead of a provider client built from the configuration, which then
+   * needs no provider settings. The eval harness's `--replay` gives one that is never called (every reply
+   * comes from the cache), so a replay runs with no provider configured.
+   */
+  completer?: ChatCompleter;
 }
 
 /** Default calibration file for a judge kind: `data/calibration/embedded.json` or `.../llm.json`. */
@@ -84,11 +90,12 @@ export function defaultCalibrationPath(kind: Judge['kind']): string {
 
 /** Build the judge the configuration asks for. The server and the eval harness both get theirs here. */
 export function createJudge(config: Config, options: JudgeOptions = {}): Judge {
-  if (judgeKindFor(config) === 'embedded') return createEmbeddedJudge();
+  if (judgeKindFor(config, { completerGiven: options.completer !== undefined }) === 'embedded') return createEmbeddedJudge();
   const limiter = options.limiter ?? createLlmLimiter(config.LLM_CONCURRENCY);
   return createConfiguredLlmJudge(config, limiter, options.wrapChat, {
     prompts: loadJudgePromptVersion(options.promptName ?? config.JUDGE_PROMPT),
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+    ...(options.completer ? { completer: options.completer } : {}),
   });
 }
 

@@ -191,9 +191,12 @@ export function gradeTimeoutMs(c: Pick<Config, 'LLM_TIMEOUT_MS' | 'LLM_MAX_RETRI
   return (c.LLM_TIMEOUT_MS * (c.LLM_MAX_RETRIES + 1) + backoff) * inSequence + 1000;
 }
 
-/** Which judge the configuration asks for. `JUDGE=llm` with no LLM configured is an error, not a fallback. */
-export function judgeKindFor(config: Config): 'embedded' | 'llm' {
-  const llmConfigured = Boolean(config.OPENAI_API_KEY || config.OPENAI_BASE_URL || config.AZURE_OPENAI_ENDPOINT);
+/**
+ * Which judge the configuration asks for. `JUDGE=llm` with no LLM configured is an error, not a fallback.
+ * `completerGiven`: the caller brings the LLM's completer itself, so no provider settings are needed.
+ */
+export function judgeKindFor(config: Config, options: { completerGiven?: boolean } = {}): 'embedded' | 'llm' {
+  const llmConfigured = Boolean(options.completerGiven || config.OPENAI_API_KEY || config.OPENAI_BASE_URL || config.AZURE_OPENAI_ENDPOINT);
   if (config.JUDGE === 'embedded') return 'embedded';
   if (config.JUDGE === 'llm' && !llmConfigured) {
     throw new ConfigError('JUDGE=llm needs OPENAI_API_KEY or OPENAI_BASE_URL, or AZURE_OPENAI_ENDPOINT for Azure (set one, or use JUDGE=auto or embedded)');

@@ -1,3 +1,4 @@
+import type { Config } from '../../src/config.js';
 import { PROMPT_NAME_PATTERN } from '../../src/judge/llm/prompt-versions.js';
 import { UsageError } from '../usage-error.js';
 
@@ -43,10 +44,10 @@ export function parseJudgeSpecs(text: string): JudgeSpec[] {
   return specs;
 }
 
-/** The environment a judge of the matrix is built from: the run's, with its kind, model and prompt. */
-export function envFor(spec: JudgeSpec, env: Record<string, string | undefined>): Record<string, string | undefined> {
+/** The configuration a judge of the matrix is built from: the run's, with its kind, model and prompt. */
+export function configFor(spec: JudgeSpec, config: Config): Config {
   return {
-    ...env,
+    ...config,
     JUDGE: spec.kind,
     ...(spec.model ? { JUDGE_MODEL: spec.model } : {}),
     ...(spec.prompt ? { JUDGE_PROMPT: spec.prompt } : {}),

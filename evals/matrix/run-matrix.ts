@@ -1,18 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { createJudge as CreateJudge } from '../../src/compose.js';
-import { loadConfig } from '../../src/config.js';
-import { type CachedChat, createCachedChat } from '../llm-cache.js';
+import type { Config } from '../../src/config.js';
+import { evalJudge } from '../eval-judge.js';
 import type { ProgressStream } from '../progress.js';
 import { reportHtml } from '../report-html.js';
 import { type DatasetRun, runEval } from '../run-eval.js';
-import { envFor, type JudgeSpec } from './judge-spec.js';
+import { configFor, type JudgeSpec } from './judge-spec.js';
 import { buildMatrix, type MatrixReport } from './matrix-report.js';
 import { matrixHtml } from './matrix-text.js';
 
 export interface MatrixOptions {
   specs: JudgeSpec[];
-  env: Record<string, string | undefined>;
+  /** The run's configuration; each judge takes its kind, model and prompt onto it. */
+  config: Config;
   run: DatasetRun & { bootstrap: { resamples: number; seed: number } };
   cacheDir: string | null;
   replay: boolean;
@@ -31,10 +32,7 @@ export interface MatrixOptions {
 export async function runMatrix(o: MatrixOptions): Promise<MatrixReport> {
   const runs = [];
   for (const [k, spec] of o.specs.entries()) {
-    const config = loadConfig(envFor(spec, o.env));
-    const wrapped: { chat: CachedChat | null } = { chat: null };
-    const judge = o.createJudge(config, { wrapChat: (inner) => (wrapped.chat = createCachedChat(inner, { dir: o.cacheDir, replay: o.replay })) });
-    const { chat } = wrapped;
+    const { judge, chat } = evalJudge(o.createJudge, configFor(spec, o.config), { cacheDir: o.cacheDir, replay: o.replay });
     o.stderr.write(`${spec.label}: grading with the ${judge.kind} judge ${judge.model} (${judge.promptVersion})\n`);
     const report = await runEval({
       ...o.run,

@@ -17,6 +17,8 @@ export interface ConfiguredJudgeOptions {
   onRetry?: (model: string) => void;
   /** Default: `globalThis.fetch`, looked up on every call. */
   fetch?: typeof fetch;
+  /** A completer instead of the configured provider's (no SDK client is built). */
+  completer?: ChatCompleter;
 }
 
 // Header names whose values are credentials: they are masked like the key.
@@ -59,8 +61,8 @@ export function createConfiguredLlmJudge(
   wrapChat?: (chat: ChatCompleter) => ChatCompleter,
   options: ConfiguredJudgeOptions = {},
 ): Judge {
-  const client = clientFromConfig(config, options);
-  const completer = createOpenAiCompleter(client, { extraBody: config.LLM_EXTRA_BODY, reasoningEffort: config.JUDGE_REASONING_EFFORT });
+  const completer =
+    options.completer ?? createOpenAiCompleter(clientFromConfig(config, options), { extraBody: config.LLM_EXTRA_BODY, reasoningEffort: config.JUDGE_REASONING_EFFORT });
   return createLlmJudge({
     completer: wrapChat ? wrapChat(completer) : completer,
     model: config.JUDGE_MODEL,
