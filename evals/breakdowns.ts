@@ -1,5 +1,6 @@
 import type { ItemResult } from './item-results.js';
-import { levelValue, mean } from './metrics.js';
+import { mean } from '../src/numbers.js';
+import { levelValue } from './metrics.js';
 
 /** Summary of the items that share a tag or a question. */
 export interface Breakdown {

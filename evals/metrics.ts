@@ -104,10 +104,6 @@ export function toJudgeScale(score: number, scale: { min: number; max: number })
   return 1 + (4 * (score - scale.min)) / (scale.max - scale.min);
 }
 
-export function mean(xs: readonly number[]): number | null {
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
-}
-
 function varies(xs: readonly number[]): boolean {
   return xs.some((x) => x !== xs[0]);
 }

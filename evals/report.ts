@@ -7,7 +7,8 @@ import { type ClusteredScore, clusterBootstrap, type Intervals } from './cluster
 import { fitIsotonic } from './isotonic.js';
 import type { ItemResult, VariantScores } from './item-results.js';
 import type { RefitSummary } from './embedded-refit.js';
-import { type Agreement, agreement, confusionMatrix, mean, pearson, spearman } from './metrics.js';
+import { mean } from '../src/numbers.js';
+import { type Agreement, agreement, confusionMatrix, pearson, spearman } from './metrics.js';
 
 /** Calls, tokens and cost of the LLM judge in one run. */
 export interface LlmUsageSummary {
@@ -123,10 +124,7 @@ export function ceilingOf(items: readonly ItemResult[]): EvalReport['ceiling'] {
       if (both.length) pairs.push(agreement(both.map((i) => i.raters[j] ?? 0), both.map((i) => i.raters[k] ?? 0)));
     }
   }
-  const meanOf = (m: (typeof METRICS)[number]) => {
-    const v = pairs.map((p) => p[m]).filter((x): x is number => x !== null);
-    return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
-  };
+  const meanOf = (m: (typeof METRICS)[number]) => mean(pairs.map((p) => p[m]).filter((x): x is number => x !== null));
   const out = { n: rated.length, items: rated.length, pairs: pairs.length } as Agreement & { items: number; pairs: number };
   for (const m of METRICS) out[m] = meanOf(m);
   return out;

@@ -1,3 +1,4 @@
+import { round } from '../numbers.js';
 import type { LevelLabel } from './grade-schema.js';
 
 const LABELS: Record<1 | 2 | 3 | 4 | 5, LevelLabel> = {
@@ -16,5 +17,5 @@ export function levelOf(score: number): { value: 1 | 2 | 3 | 4 | 5; label: Level
 
 /** Scores are shown to one decimal; more would claim a precision no judge has. */
 export function roundScore(score: number): number {
-  return Math.round(Math.min(5, Math.max(1, score)) * 10) / 10;
+  return round(Math.min(5, Math.max(1, score)), 1);
 }

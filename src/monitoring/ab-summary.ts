@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { round, roundOrNull } from '../numbers.js';
 import { levelOf } from '../grading/levels.js';
 import type { ArmTotals, GradeEventsRepo, GradeRole, JudgeKey, PairedGrades } from '../store/grade-events-repo.js';
 import type { DriftTarget } from './drift-monitor.js';
@@ -66,8 +67,7 @@ export interface AbSummaryOptions {
   now?: () => Date;
 }
 
-const ratio = (num: number, den: number) => (den === 0 ? null : Math.round((num / den) * 10_000) / 10_000);
-const round = (x: number | null, digits = 3) => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
+const ratio = (num: number, den: number) => (den === 0 ? null : round(num / den, 4));
 const level = (score: number) => levelOf(score).value;
 
 function armSummary(variant: 'A' | 'B', role: GradeRole, t: ArmTotals): ArmSummary {
@@ -83,8 +83,8 @@ function armSummary(variant: 'A' | 'B', role: GradeRole, t: ArmTotals): ArmSumma
     failed: t.failed ?? 0,
     unscoredRate: ratio((t.unscored ?? 0) + (t.failed ?? 0), t.grades),
     inconsistentRate: ratio(t.inconsistent ?? 0, t.swapped ?? 0),
-    meanScore: round(t.mean_score),
-    meanRawScore: round(t.mean_raw),
+    meanScore: roundOrNull(t.mean_score, 3),
+    meanRawScore: roundOrNull(t.mean_raw, 3),
     tokens: { prompt, completion, perGrade: t.grades === 0 ? null : Math.round((prompt + completion) / t.grades) },
     meanLatencyMs: t.mean_latency === null ? null : Math.round(t.mean_latency),
   };
@@ -100,8 +100,8 @@ function pairSummary(pairs: readonly PairedGrades[]): AbSummary['shadowPairs'] {
     bothScored: n,
     onlyAScored: pairs.filter((p) => p.aOutcome === 'scored' && p.bOutcome !== 'scored').length,
     onlyBScored: pairs.filter((p) => p.aOutcome !== 'scored' && p.bOutcome === 'scored').length,
-    meanDifference: n ? round(sum((p) => p.b - p.a) / n) : null,
-    meanAbsDifference: n ? round(sum((p) => Math.abs(p.b - p.a)) / n) : null,
+    meanDifference: n ? round(sum((p) => p.b - p.a) / n, 3) : null,
+    meanAbsDifference: n ? round(sum((p) => Math.abs(p.b - p.a)) / n, 3) : null,
     levelDisagreement: ratio(sum((p) => (level(p.a) !== level(p.b) ? 1 : 0)), n),
     disagreeBy2OrMore: ratio(sum((p) => (Math.abs(level(p.a) - level(p.b)) >= 2 ? 1 : 0)), n),
   };
@@ -128,6 +128,6 @@ export function abSummary(options: AbSummaryOptions, since?: string): AbSummary 
     experiment: { running: b !== null, share: b ? options.share : 0, shadow: b ? options.shadow : false, A: identity(a), B: b ? identity(b) : null },
     arms,
     shadowPairs: b ? pairSummary(events.pairs(key(a), key(b), since)) : null,
-    servedMeanDifference: servedA === null || servedB === null ? null : round(servedB - servedA),
+    servedMeanDifference: servedA === null || servedB === null ? null : round(servedB - servedA, 3),
   };
 }

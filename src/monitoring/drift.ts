@@ -1,3 +1,4 @@
+import { mean, round } from '../numbers.js';
 import type { GradeEventsRepo, JudgeKey, ScoredGrade } from '../store/grade-events-repo.js';
 import type { ScopeDrift } from './drift-schemas.js';
 import { histogram, psi, psiNoiseP95, quantileEdges, readPsi, SCORE_EDGES } from './psi.js';
@@ -26,8 +27,6 @@ const shares = (counts: readonly number[]) => {
   const total = counts.reduce((s, c) => s + c, 0);
   return counts.map((c) => (total === 0 ? 0 : c / total));
 };
-const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
-const meanOf = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 function medianOf(xs: readonly number[]): number {
   const s = [...xs].sort((p, q) => p - q);
@@ -66,11 +65,11 @@ function feature(baseline: readonly number[], window: readonly number[], edges: 
   const value = psi(b, w);
   const noise = psiNoiseP95(b, w);
   return {
-    psi: round(value),
+    psi: round(value, 4),
     reading: readPsi(value),
-    noiseP95: round(noise),
+    noiseP95: round(noise, 4),
     beyondNoise: value > noise,
-    bins: labels.map((label, i) => ({ label, baseline: round(bs[i] ?? 0), window: round(ws[i] ?? 0) })),
+    bins: labels.map((label, i) => ({ label, baseline: round(bs[i] ?? 0, 4), window: round(ws[i] ?? 0, 4) })),
   };
 }
 
@@ -101,7 +100,7 @@ export function scopeDrift(events: GradeEventsRepo, key: JudgeKey, sizes: { base
     status: 'ok',
     baseline: span(base),
     window: span(win),
-    score: { ...feature(bScores, wScores, SCORE_EDGES, SCORE_LABELS), baselineMean: round(meanOf(bScores), 3), windowMean: round(meanOf(wScores), 3) },
+    score: { ...feature(bScores, wScores, SCORE_EDGES, SCORE_LABELS), baselineMean: round(mean(bScores) ?? Number.NaN, 3), windowMean: round(mean(wScores) ?? Number.NaN, 3) },
     answerLength: { ...feature(bLengths, wLengths, edges, lengthLabels(edges)), baselineMedian: medianOf(bLengths), windowMedian: medianOf(wLengths) },
   };
 }

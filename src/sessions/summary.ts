@@ -1,3 +1,4 @@
+import { mean } from '../numbers.js';
 import type { BankIndex } from '../bank/bank-index.js';
 import { areaLabel } from '../bank/area-label.js';
 import type { LevelLabel } from '../grading/grade-schema.js';
@@ -10,8 +11,6 @@ export const STRONG_AREA_MEAN = 3.5;
 /** An area whose mean is below this is weak: it reads as level 2 or less, the same rounding as a score's level. */
 export const WEAK_AREA_MEAN = 2.5;
 const MISSED_SHOWN = 5;
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /**
  * Sum up a session from its turns. Each step counts once, by its newest graded attempt, so a retry replaces
@@ -36,9 +35,11 @@ export function summarize(bank: BankIndex, turns: readonly TurnRecord[]): Sessio
     const area = bank.gradable(t.questionId)?.area ?? 'unknown';
     scoresByArea.set(area, [...(scoresByArea.get(area) ?? []), t.score]);
   }
-  const byArea: AreaSummary[] = [...scoresByArea].map(([area, scores]) => {
-    const m = roundScore(mean(scores));
-    return { area, label: areaLabel(area), graded: scores.length, meanScore: m, level: levelOf(m).label };
+  const byArea: AreaSummary[] = [...scoresByArea].flatMap(([area, scores]) => {
+    const average = mean(scores);
+    if (average === null) return [];
+    const m = roundScore(average);
+    return [{ area, label: areaLabel(area), graded: scores.length, meanScore: m, level: levelOf(m).label }];
   });
 
   const missed = new Map<string, MissedKeyPoint & { weight: number }>();
@@ -66,7 +67,8 @@ export function summarize(bank: BankIndex, turns: readonly TurnRecord[]): Sessio
     .slice(0, MISSED_SHOWN)
     .map(({ weight: _weight, ...rest }) => rest);
 
-  const overall = counted.length ? roundScore(mean(counted.map((t) => t.score))) : null;
+  const average = mean(counted.map((t) => t.score));
+  const overall = average === null ? null : roundScore(average);
   return {
     graded: counted.length,
     ungraded,

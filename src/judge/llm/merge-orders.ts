@@ -1,4 +1,5 @@
 import type { Grade, KeyPointResult, Verdict } from '../../grading/grade-schema.js';
+import { round } from '../../numbers.js';
 import { CREDIT } from './evidence.js';
 
 /** Spread between the two orders' scores at which a grade is marked inconsistent. */
@@ -38,7 +39,7 @@ export function mergeKeyPoints(first: readonly KeyPointResult[], last: readonly 
  * call must put the reference on one side again and so reintroduces the very bias the swap removes.
  */
 export function consistencyOf(referenceFirst: number, referenceLast: number): NonNullable<Grade['consistency']> {
-  const spread = Math.round(Math.abs(referenceFirst - referenceLast) * 100) / 100;
+  const spread = round(Math.abs(referenceFirst - referenceLast), 2);
   const inconsistent = spread >= INCONSISTENT_SPREAD;
   return { referenceFirst, referenceLast, spread, inconsistent, resolution: inconsistent ? 'low-confidence' : 'mean' };
 }
