@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { describeRoute, type RouteSpec } from '../openapi/route-spec.js';
@@ -48,10 +48,16 @@ export function docsRoutes(document: () => unknown) {
     .get('/openapi.json', describeRoute(documentSpec), (c) => c.json(document()))
     .get('/docs', describeRoute(pageSpec), (c) => c.html(PAGE))
     .get('/docs/init.js', describeRoute(initSpec), (c) => c.body(INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' }))
-    .get('/docs/assets/:file', describeRoute(assetSpec), async (c) => {
-      const file = c.req.param('file');
-      const type = ASSETS.get(file);
-      if (!type) throw new NotFoundError(`file: no asset ${JSON.stringify(file.slice(0, 100))}`);
-      return c.body(await readFile(join(swaggerDir(), file)), 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
-    });
+    .get(
+      '/docs/assets/:file',
+      describeRoute(assetSpec),
+      (c, next) => {
+        const file = c.req.param('file');
+        if (!ASSETS.has(file)) throw new NotFoundError(`file: no asset ${JSON.stringify(file.slice(0, 100))}`);
+        // Before serveStatic answers (see web-routes.ts); dropped again if the file is missing.
+        c.header('Cache-Control', 'public, max-age=86400');
+        return next();
+      },
+      serveStatic({ root: swaggerDir(), rewriteRequestPath: (path) => path.replace(/^\/docs\/assets\//, ''), onNotFound: (_path, c) => c.header('Cache-Control', undefined) }),
+    );
 }
