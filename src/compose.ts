@@ -182,6 +182,7 @@ export function composeServices(config: Config, options: CoachOverrides = {}): S
     grade: served.grade,
     logError,
     assignVariant: served.assign,
+    mockSecondsPerQuestion: config.MOCK_SECONDS_PER_QUESTION,
     ...(options.random ? { random: options.random } : {}),
     ...(options.now ? { now: options.now } : {}),
   });

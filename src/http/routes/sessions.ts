@@ -6,7 +6,6 @@ import type { SessionService } from '../../sessions/session-service.js';
 import { AnswerResultSchema, StartedSessionSchema, TranscriptSchema } from '../../sessions/view-schemas.js';
 import type { RouteSpec } from '../openapi/route-spec.js';
 import { commonErrors, ErrorBody } from '../schemas.js';
-import { ACCEPT_RETRY_DELAYS_MS, retryWhileBusy } from '../../store/busy-retry.js';
 import { jsonOnly } from '../middleware/json-only.js';
 import { parseWith, untrustedJsonBody } from '../validate.js';
 import { assertAnswerLength, inputFlagsOf } from './grade.js';
@@ -24,7 +23,7 @@ export function sessionRoutes(sessions: SessionService, guard: RouteGuard) {
     .post('/', read, jsonOnly({ allowEmpty: true }), async (c) => {
       const { value } = await untrustedJsonBody(c, {});
       const request = parseWith(StartSessionRequest, value);
-      return c.json(await retryWhileBusy(() => sessions.start(request), ACCEPT_RETRY_DELAYS_MS), 201);
+      return c.json(await sessions.start(request), 201);
     })
     .get('/:id', read, (c) => c.json(sessions.get(c.req.param('id'))))
     .post('/:id/answers', guard({ rate: 'grading', page: true }), jsonOnly(), async (c) => {
