@@ -72,6 +72,18 @@ describe('grade card', () => {
     expect(a.reveal).toHaveBeenCalledTimes(1);
   });
 
+  it('records the first view even when the answer came with the turn, and not twice', async () => {
+    const reference = { answer: 'Given with the turn.', explanation: null };
+    const a = actions({ reveal: vi.fn(async () => null) });
+    const card = resultItem(turn({ reference }), a);
+    card.querySelector<HTMLButtonElement>('button.reveal')?.click();
+    await vi.waitFor(() => expect(card.querySelector('.reference p')?.textContent).toBe('Given with the turn.'));
+    expect(a.reveal).toHaveBeenCalledTimes(1);
+    const seen = actions();
+    resultItem(turn({ reference, modelAnswerViewed: true }), seen).querySelector<HTMLButtonElement>('button.reveal')?.click();
+    expect(seen.reveal).not.toHaveBeenCalled();
+  });
+
   it('offers no model answer while the session hides it (mock before the end)', () => {
     const card = resultItem(turn(), actions({ canReveal: () => false }));
     expect(card.querySelector('button.reveal')).toBeNull();

@@ -71,6 +71,7 @@ export function turn(over: Partial<TurnView> = {}): TurnView {
     overTime: false,
     hintUsed: true,
     adaptiveOf: null,
+    probesKeyPoint: null,
     modelAnswerViewed: false,
     ...over,
   };

@@ -57,8 +57,10 @@ const ui = {
 const state = {
   /** @type {SessionView | null} the session view from the last API response */
   session: null,
-  /** @type {TurnView | null} the newest turn, which a retry answers again */
+  /** @type {TurnView | null} the newest answer to a step of the plan, which a retry answers again */
   lastTurn: null,
+  /** @type {Set<string>} turns whose adaptive follow-up has been answered */
+  adaptiveAnswered: new Set(),
   /** @type {'answer' | 'retry' | 'adaptive'} what the next send is */
   sending: 'answer',
   /** @type {TurnView | null} the turn whose adaptive follow-up is being answered */
@@ -89,7 +91,8 @@ const cardActions = {
   },
   answerAdaptive: (turn) => beginSpecial('adaptive', turn),
   canReveal: () => Boolean(state.session?.revealReference),
-  canAnswerAdaptive: (turn) => state.session?.status === 'active' && state.lastTurn?.id === turn.id && turn.status === 'graded',
+  // The server answers the follow-up of the newest graded answer; an answer to a follow-up gets none.
+  canAnswerAdaptive: (turn) => state.lastTurn?.id === turn.id && turn.status === 'graded' && !state.adaptiveAnswered.has(turn.id),
 };
 const summaryActions = { onNewSession: () => requestNewSession(), onExport: () => void exportTranscript() };
 
@@ -160,6 +163,11 @@ function renderComposer() {
 /** Put a "Retry this question" button on the newest result only, while the session accepts retries. */
 function renderRetryButton() {
   for (const b of ui.transcript.querySelectorAll('button.retry')) b.remove();
+  // Only the newest answer's own follow-up can be answered, once.
+  for (const b of ui.transcript.querySelectorAll('button.answer-adaptive')) {
+    const id = b.closest('li.result')?.getAttribute('data-turn-id') ?? '';
+    if (id !== state.lastTurn?.id || state.adaptiveAnswered.has(id)) b.remove();
+  }
   if (!state.session?.canRetry || !state.lastTurn) return;
   const card = ui.transcript.querySelector(`li.result[data-turn-id="${CSS.escape(state.lastTurn.id)}"]`);
   const actions = card?.querySelector('.actions');
@@ -219,7 +227,8 @@ function renderSession(/** @type {Transcript} */ data) {
     items.push(questionItem(turn.asked, turn.question, { retry: turn.attempt > 1, adaptive: turn.adaptiveOf !== null }));
     items.push(answerItem(turn.answer, turn.attempt, turn), resultItem(turn, cardActions));
   }
-  state.lastTurn = data.turns.at(-1) ?? null;
+  state.lastTurn = data.turns.filter((t) => t.adaptiveOf === null).at(-1) ?? null;
+  state.adaptiveAnswered = new Set(data.turns.flatMap((t) => (t.adaptiveOf ? [t.adaptiveOf] : [])));
   if (data.session.current) items.push(questionItem(data.session.current, data.session.current.text, { current: true }));
   else items.push(summaryItem(data.summary, summaryActions));
   ui.transcript.replaceChildren(...items);
@@ -267,6 +276,7 @@ async function startSession(event) {
     const data = /** @type {StartedSession} */ (await api('POST', '/api/sessions', startRequest(ui.setupForm, candidateId())));
     state.session = data.session;
     state.lastTurn = null;
+    state.adaptiveAnswered = new Set();
     state.sending = 'answer';
     resetHint();
     history.pushState({ session: data.session.id }, '', `?session=${encodeURIComponent(data.session.id)}`);
@@ -341,7 +351,8 @@ async function sendAnswer(/** @type {Event} */ event = new Event('submit')) {
       return;
     }
     state.session = data.session;
-    state.lastTurn = data.turn;
+    if (data.turn.adaptiveOf) state.adaptiveAnswered.add(data.turn.adaptiveOf);
+    else state.lastTurn = data.turn;
     state.sending = 'answer';
     state.adaptiveOf = null;
     resetHint();
@@ -350,6 +361,8 @@ async function sendAnswer(/** @type {Event} */ event = new Event('submit')) {
     const card = resultItem(data.turn, cardActions);
     pending.replaceWith(card);
     box.clear();
+    // A retry or follow-up after the last question: the summary moves below it, updated.
+    document.getElementById('summary')?.remove();
     if (data.next) ui.transcript.append(questionItem(data.next, data.next.text, { current: true }));
     else if (data.summary) ui.transcript.append(summaryItem(data.summary, summaryActions));
     const t = data.turn;

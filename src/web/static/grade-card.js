@@ -135,21 +135,22 @@ function referencePanel(reference, id) {
 }
 
 /**
- * "Show model answer": asks the server the first time (which records that it was viewed), then toggles.
+ * "Show model answer". The first opening asks the server (which records that the answer was viewed, for the
+ * summary's "model answer seen before retry") unless that is already recorded; then it toggles.
  * @param {TurnView} turn @param {CardActions} actions @param {HTMLElement} host
  */
 function referenceToggle(turn, actions, host) {
   if (!turn.reference && !actions.canReveal(turn)) return [];
   const id = nextId('reference');
   /** @type {HTMLElement | null} */
-  let panel = turn.reference ? referencePanel(turn.reference, id) : null;
-  if (panel) panel.hidden = true;
+  let panel = null;
   const button = el('button', { type: 'button', class: 'secondary reveal', 'aria-expanded': 'false', 'aria-controls': id, text: 'Show model answer' });
   button.addEventListener('click', async () => {
     if (!panel) {
       button.disabled = true;
-      const reference = await actions.reveal(turn);
+      const fetched = turn.modelAnswerViewed ? null : await actions.reveal(turn);
       button.disabled = false;
+      const reference = fetched ?? turn.reference;
       if (!reference) return;
       panel = referencePanel(reference, id);
       host.append(panel);
@@ -160,7 +161,7 @@ function referenceToggle(turn, actions, host) {
     button.setAttribute('aria-expanded', String(open));
     button.textContent = open ? 'Hide model answer' : 'Show model answer';
   });
-  return panel ? [button, panel] : [button];
+  return [button];
 }
 
 /** @param {TurnView} turn @param {CardActions} actions */

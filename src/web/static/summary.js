@@ -5,6 +5,7 @@ import { cap, el, fmtDuration, fmtScore, nextId } from './dom.js';
 
 /** @typedef {import('../client-types.js').SessionSummary} SessionSummary */
 
+const KIND_PREFIX = { main: '', 'follow-up': 'Follow-up: ', adaptive: "Judge's follow-up: " };
 const yesNo = (/** @type {boolean} */ b) => (b ? 'yes' : 'no');
 
 /** @param {SessionSummary['questions']} questions */
@@ -24,7 +25,7 @@ function questionsTable(questions) {
         return el(
           'tr',
           { 'data-question-id': q.questionId },
-          el('th', { scope: 'row', 'data-label': heads[0] }, el('span', { class: 'q-kind', text: q.kind === 'follow-up' ? 'Follow-up: ' : '' }), q.question),
+          el('th', { scope: 'row', 'data-label': heads[0] }, el('span', { class: 'q-kind', text: KIND_PREFIX[q.kind] }), q.question),
           cells.map((c, i) => el('td', { 'data-label': heads[i + 1], text: c })),
         );
       }),
