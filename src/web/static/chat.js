@@ -286,13 +286,20 @@ async function startSession(event) {
     renderAll();
     focusAnswer();
   } catch (err) {
-    const body = /** @type {{ error?: { code?: string } } | null} */ (err && typeof err === 'object' && 'body' in err ? err.body : null);
-    // "Nothing due" is an answer, not a failure: say it plainly.
-    if (body?.error?.code === 'nothing_due') ui.setupNote.textContent = messageOf(err);
+    const body = /** @type {{ error?: { code?: string }, details?: { nextDueAt?: string | null } } | null} */ (err && typeof err === 'object' && 'body' in err ? err.body : null);
+    // "Nothing due" is an answer, not a failure: say it plainly, with the date the server gave.
+    if (body?.error?.code === 'nothing_due') ui.setupNote.textContent = nothingDueText(body.details?.nextDueAt ?? null);
     else ui.setupError.textContent = messageOf(err);
   } finally {
     ui.start.disabled = false;
   }
+}
+
+/** @param {string | null} nextDueAt */
+function nothingDueText(nextDueAt) {
+  if (!nextDueAt) return 'Nothing to review yet: none of your graded answers has missed a key point. Questions whose key points you miss come back here when they are due.';
+  const when = new Date(nextDueAt).toLocaleString('en', { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+  return `Nothing is due for review yet. The next question is due on ${when}.`;
 }
 
 /** The body of the next answer request. @param {string} text */
