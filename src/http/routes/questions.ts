@@ -7,6 +7,7 @@ import { NotFoundError } from '../../errors.js';
 import type { RouteSpec } from '../openapi/route-spec.js';
 import { commonErrors, ErrorBody, QuestionDetail, QuestionList } from '../schemas.js';
 import { validQuery } from '../validate.js';
+import { FacetsSchema } from '../../sessions/profile-schemas.js';
 
 const ListQuery = z.strictObject({
   topic: z.string().min(1).optional(),
@@ -49,7 +50,7 @@ function revealed(q: Question) {
   };
 }
 
-export function questionRoutes(bank: BankIndex, guard: RouteGuard) {
+export function questionRoutes(bank: BankIndex, facets: () => z.infer<typeof FacetsSchema>, guard: RouteGuard) {
   // The chat page lists the questions too.
   const read = guard({ rate: 'read', page: true });
   return new Hono()
@@ -57,6 +58,8 @@ export function questionRoutes(bank: BankIndex, guard: RouteGuard) {
       const filter = validQuery(c, ListQuery);
       return c.json({ questions: bank.questions(filter).map(questionSummary), areas: bank.areas() });
     })
+    // Before `/:id`, which would take "facets" for a question id.
+    .get('/facets', read, (c) => c.json(facets()))
     .get('/:id', read, (c) => {
       const { reveal } = validQuery(c, DetailQuery);
       const q = bank.question(c.req.param('id'));
@@ -77,6 +80,15 @@ export const questionSpecs: RouteSpec[] = [
     query: ListQuery,
     secured: true,
     responses: { 200: { description: 'The matching questions and the areas', schema: QuestionList }, 400: commonErrors[400], 401: commonErrors[401], 429: commonErrors[429] },
+  },
+  {
+    method: 'get',
+    path: '/api/questions/facets',
+    tag: 'questions',
+    summary: 'The filter values the bank has',
+    description: 'Topics (areas), types and difficulties of at least one question: a session filter of any of these matches.',
+    secured: true,
+    responses: { 200: { description: 'The values', schema: FacetsSchema }, 401: commonErrors[401], 429: commonErrors[429] },
   },
   {
     method: 'get',

@@ -14,4 +14,19 @@ export const webSpecs: RouteSpec[] = [
     params: z.object({ name: z.enum(Object.keys(ASSETS) as [keyof typeof ASSETS, ...(keyof typeof ASSETS)[]]) }),
     responses: { 200: { description: 'The file' }, 404: { description: 'No such file' } },
   },
+  {
+    method: 'get',
+    path: '/history',
+    tag: 'web',
+    summary: "A candidate's practice history",
+    description: 'Server-rendered: the sessions and an inline SVG chart of scores over time per topic. Without `candidate` the page takes the id this browser keeps, if any.',
+    query: z.object({ candidate: z.string().optional() }),
+    responses: {
+      200: { description: 'HTML page', schema: z.string(), contentType: 'text/html' },
+      400: { description: 'HTML page: `candidate` is not a UUID', schema: z.string(), contentType: 'text/html' },
+      404: { description: 'HTML page: no session was started with this id', schema: z.string(), contentType: 'text/html' },
+    },
+  },
+  { method: 'get', path: '/history.css', tag: 'web', summary: "The history page's stylesheet", responses: { 200: { description: 'CSS' } } },
+  { method: 'get', path: '/history.js', tag: 'web', summary: 'Reloads the history page with the id this browser keeps', responses: { 200: { description: 'JavaScript' } } },
 ];
