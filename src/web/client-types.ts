@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { Grade, KeyPointResult } from '../grading/grade-schema.js';
 import type { ErrorBody } from '../http/schemas.js';
+import type { FacetsSchema, HintSchema, RevealSchema } from '../sessions/profile-schemas.js';
 import type {
   Advice,
   AnswerResult,
@@ -28,12 +29,6 @@ export type StartedSession = z.infer<typeof StartedSessionSchema>;
 export type Transcript = z.infer<typeof TranscriptSchema>;
 export type RegradeResult = z.infer<typeof RegradeResultSchema>;
 
-// PROVISIONAL: routes of the practice API whose schemas have not landed yet, as its contract describes them.
-export interface Facets {
-  areas: { area: string; label: string }[];
-  types: string[];
-  difficulties: string[];
-}
-export interface Hint {
-  hint: { keyPointId: string; topic: string };
-}
+export type Facets = z.infer<typeof FacetsSchema>;
+export type Hint = z.infer<typeof HintSchema>;
+export type Revealed = z.infer<typeof RevealSchema>;

@@ -82,7 +82,7 @@ const cardActions = {
   regrade: (item, turn, button) => void regrade(item, turn, button),
   reveal: async (turn) => {
     try {
-      const { reference } = /** @type {{ reference: Reference }} */ (await api('POST', `/api/turns/${encodeURIComponent(turn.id)}/reveal`));
+      const { reference } = /** @type {import('../client-types.js').Revealed} */ (await api('POST', `/api/turns/${encodeURIComponent(turn.id)}/reveal`));
       return reference;
     } catch (err) {
       setStatus(`Could not show the model answer: ${messageOf(err)}`);
