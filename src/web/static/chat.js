@@ -357,7 +357,15 @@ async function sendAnswer(/** @type {Event} */ event = new Event('submit')) {
       if (!state.busy) await reloadSession();
       return;
     }
+    const revealedNow = !state.session?.revealReference && data.session.revealReference;
     state.session = data.session;
+    if (revealedNow) {
+      // A mock interview just ended: every card now shows its model answer and the retry; redraw them all.
+      await reloadSession();
+      setStatus('The mock interview is finished: model answers and the retry are open now; the summary is below.');
+      document.getElementById('summary')?.scrollIntoView({ block: 'start' });
+      return;
+    }
     if (data.turn.adaptiveOf) state.adaptiveAnswered.add(data.turn.adaptiveOf);
     else state.lastTurn = data.turn;
     state.sending = 'answer';
