@@ -209,3 +209,22 @@ describe('practice profile', () => {
 // The fixture is typed by the schemas; this line fails to compile when a field the client reads disappears.
 const _typed: TurnView = turn();
 void _typed;
+
+describe('answer box', () => {
+  it('says how much of a paste over the limit was left out, counting code points as the server does', async () => {
+    document.body.innerHTML = '<textarea id="answer"></textarea><span id="answer-count"></span><p id="paste-note"></p>';
+    const { composer } = await import('../src/web/static/composer.js');
+    composer({ max: 10, onSend: vi.fn(), onEscape: vi.fn() });
+    const answer = document.getElementById('answer') as HTMLTextAreaElement;
+    answer.value = 'abcd';
+    answer.setSelectionRange(4, 4);
+    const data = new DataTransfer();
+    data.setData('text/plain', '📈📈📈📈📈📈📈📈');
+    const paste = new ClipboardEvent('paste', { clipboardData: data, cancelable: true, bubbles: true });
+    answer.dispatchEvent(paste);
+    expect(paste.defaultPrevented).toBe(true);
+    expect(answer.value).toBe('abcd📈📈📈📈📈📈');
+    expect(document.getElementById('paste-note')?.textContent).toBe('The answer is limited to 10 characters: the last 2 characters of what you pasted were left out.');
+    expect(document.getElementById('answer-count')?.textContent).toBe('10 / 10 (limit reached)');
+  });
+});

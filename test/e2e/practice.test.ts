@@ -207,3 +207,39 @@ describe('the chat at 390 px', () => {
     await page.close();
   });
 });
+
+describe('leaving a session', () => {
+  it('asks before leaving a session under way, and Back and Forward move between it and the setup', async () => {
+    const app = await startApp(createEmbeddedJudge(), browser.dir, 13);
+    apps.push(app);
+    const { page, problems } = await openPage(context, app.url);
+    await start(page, 'practice', 2);
+    await page.locator('li.question.current').waitFor();
+    await send(page, 'Inputs move away from the training data.');
+    const sessionUrl = page.url();
+    expect(sessionUrl).toContain('?session=');
+
+    await page.locator('#new-session').click();
+    const dialog = page.locator('#confirm-new');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await shot(page, '15-confirm-new-session.png');
+    await page.locator('#confirm-stay').click();
+    expect(await dialog.isVisible()).toBe(false);
+    expect(await page.locator('#interview').isVisible()).toBe(true);
+
+    await page.locator('#new-session').click();
+    await page.locator('#confirm-leave').click();
+    await page.locator('#setup').waitFor();
+    expect(page.url()).not.toContain('session=');
+
+    await page.goBack();
+    await page.locator('#interview').waitFor();
+    expect(page.url()).toBe(sessionUrl);
+    expect(await page.locator('li.msg.answer').count()).toBe(1);
+    await page.goForward();
+    await page.locator('#setup').waitFor();
+    expect(await page.locator('#interview').isVisible()).toBe(false);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
