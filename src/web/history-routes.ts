@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { CoachError } from '../errors.js';
 import type { PracticeService } from '../sessions/practice-service.js';
 import { CandidateId } from '../sessions/schemas.js';
@@ -24,9 +24,11 @@ if (id && /^[0-9a-f-]{36}$/i.test(id)) location.replace('/history?candidate=' + 
 const page = (node: unknown) => `<!doctype html>${String(node)}`;
 
 /** `GET /history`: the server-rendered practice history of one candidate, with its chart. */
-export function historyRoutes(practice: PracticeService) {
+export function historyRoutes(practice: PracticeService, guard?: MiddlewareHandler) {
+  // Counted like an API read, so the page is no way around the read rate limit.
+  const limit: MiddlewareHandler = guard ?? ((_c, next) => next());
   return new Hono()
-    .get('/history', async (c) => {
+    .get('/history', limit, async (c) => {
       c.header('cache-control', 'no-store');
       const raw = c.req.query('candidate');
       if (raw === undefined || raw === '') {
