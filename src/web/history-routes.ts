@@ -8,14 +8,14 @@ import { HistoryMessage, HistoryPage } from './history-page.js';
 const CSS = `body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#111;background:#fff}
 main{max-width:48rem;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:1.5rem}
-.chart{margin:0}.chart svg{width:100%;height:auto;max-height:22rem}
+.chart{margin:0}.chart .plot{width:100%;height:auto;max-height:22rem}.legend svg{vertical-align:-1px}
 .legend{list-style:none;padding:0;margin:.5rem 0}.legend li{margin:.2rem 0}
 .table-wrap{overflow-x:auto}table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #ddd;overflow-wrap:normal;word-break:normal;hyphens:manual}
-td:first-child{white-space:nowrap}
+.when{white-space:nowrap}.note{color:#444;margin:0 0 .5rem}
 .missed li{margin:.3rem 0}.count{color:#555}
 a:focus-visible{outline:3px solid #0072B2;outline-offset:2px}
-@media (max-width:30rem){th,td{padding:.3rem .25rem;font-size:.9rem}}`;
+@media (max-width:30rem){main{padding:.75rem}th,td{padding:.3rem .2rem;font-size:.85rem}}`;
 
 /** Without `?candidate=`: the id the chat keeps in this browser, if any, and a reload with it. Same origin only. */
 const RESTORE_JS = `const id = localStorage.getItem('coach.candidateId');
