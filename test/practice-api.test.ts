@@ -61,11 +61,18 @@ describe('practice profiles', () => {
     expect(Date.parse(profile.review.nextDueAt ?? '')).toBeGreaterThan(Date.parse(profile.sessions[1]?.startedAt ?? ''));
 
     const html = await (await app.request(`/history?candidate=${CANDIDATE}`)).text();
-    expect(html).toContain('<svg');
-    expect(html).toContain('<polyline');
+    expect(html).toContain('<svg class="plot"');
+    // One point per session and topic; a line once a topic has two sessions.
+    expect(html.match(/<circle/g)?.length).toBe(2);
+    expect(html).not.toContain('<polyline');
     expect(html.match(/<tr>/g)?.length).toBe(3); // header and two sessions
     expect(html).not.toMatch(/<script|<style|style="/);
     expect(html).toContain('Drift and monitoring');
+    advance(DAY);
+    await practise(app, { topic: 'drift-and-monitoring', count: 1 }, advance);
+    const again = await (await app.request(`/history?candidate=${CANDIDATE}`)).text();
+    expect(again.match(/<polyline/g)?.length).toBe(1);
+    expect(again.match(/<tr>/g)?.length).toBe(4);
 
     const del = await app.request(`/api/candidates/${CANDIDATE}`, { method: 'DELETE' });
     expect(del.status).toBe(204);

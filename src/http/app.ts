@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/candidates', candidateRoutes(deps.practice, guard));
   const tokens = deps.security.apiKeys.length ? deps.security.pageTokens : null;
   app.route('/', webRoutes({ ...deps, pageToken: tokens ? () => tokens.issue() : null }));
-  app.route('/', historyRoutes(deps.practice));
+  app.route('/', historyRoutes(deps.practice, guard({ rate: 'read', page: true })));
   app.route('/', metricsRoutes(deps.metrics));
   app.route('/api/monitoring', monitoringRoutes(deps.monitoring, guard));
   // Any other /api path is a read that needs a key (then a 404); a route above already guarded its own.

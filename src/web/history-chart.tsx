@@ -13,12 +13,31 @@ const BOTTOM = 26;
 
 const day = (iso: string) => iso.slice(0, 10);
 
+type Topic = CandidateProfile['topics'][number];
+
 /**
- * Scores over time per topic as inline SVG, drawn here on the server: no script, no asset. It scales to
- * the page's width (a `viewBox`), so at 390 px it is the same chart, smaller. Each point has a `<title>`,
- * and the table beside it carries the same numbers for screen readers.
+ * One point per session for a topic: the mean of its graded answers in that session, at the first of them.
+ * Every answer would draw a vertical zigzag within each session, which says nothing about progress.
  */
-export function ScoreChart({ topics }: { topics: CandidateProfile['topics'] }) {
+export function perSession(points: Topic['points']): { at: string; score: number; answers: number }[] {
+  const bySession = new Map<string, { at: string; scores: number[] }>();
+  for (const p of points) {
+    const e = bySession.get(p.sessionId) ?? { at: p.at, scores: [] };
+    e.scores.push(p.score);
+    bySession.set(p.sessionId, e);
+  }
+  return [...bySession.values()]
+    .map((e) => ({ at: e.at, score: Math.round((e.scores.reduce((a, b) => a + b, 0) / e.scores.length) * 10) / 10, answers: e.scores.length }))
+    .sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/**
+ * Scores over time per topic as inline SVG, drawn here on the server: no script, no asset. Each point is a
+ * session's mean for the topic. It scales to the page's width (a `viewBox`), so at 390 px it is the same
+ * chart, smaller. Each point has a `<title>`, and the legend gives the numbers in words.
+ */
+export function ScoreChart({ topics: all }: { topics: CandidateProfile['topics'] }) {
+  const topics = all.map((t) => ({ ...t, points: perSession(t.points) }));
   const times = topics.flatMap((t) => t.points.map((p) => Date.parse(p.at)));
   if (times.length === 0) return <p>No graded answer yet: the chart appears after the first grade.</p>;
   const t0 = Math.min(...times);
@@ -28,8 +47,8 @@ export function ScoreChart({ topics }: { topics: CandidateProfile['topics'] }) {
   const f = (n: number) => n.toFixed(1);
   return (
     <figure class="chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">
-        <title id="chart-title">Scores over time per topic, from 1 to 5</title>
+      <svg class="plot" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">
+        <title id="chart-title">Scores over time per topic, from 1 to 5: each point is one session's mean for the topic</title>
         {[1, 2, 3, 4, 5].map((s) => (
           <g>
             <line x1={LEFT} x2={W - RIGHT} y1={f(y(s))} y2={f(y(s))} stroke="#ccc" stroke-width="1" />
@@ -52,7 +71,7 @@ export function ScoreChart({ topics }: { topics: CandidateProfile['topics'] }) {
               {t.points.length > 1 ? <polyline points={pts} fill="none" stroke={colour} stroke-width="2" /> : null}
               {t.points.map((p) => (
                 <circle cx={f(x(p.at))} cy={f(y(p.score))} r="3.5" fill={colour}>
-                  <title>{`${t.label}: ${p.score} on ${day(p.at)}`}</title>
+                  <title>{`${t.label}: ${p.score} (mean of ${p.answers} answer${p.answers === 1 ? '' : 's'}) on ${day(p.at)}`}</title>
                 </circle>
               ))}
             </g>

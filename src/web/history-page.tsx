@@ -1,9 +1,16 @@
 /** @jsxImportSource hono/jsx */
+import { areaLabel } from '../bank/area-label.js';
 import type { CandidateProfile } from '../sessions/profile-schemas.js';
 import { ScoreChart } from './history-chart.js';
 
 const MODE = { practice: 'Practice', review: 'Review', mock: 'Mock interview' } as const;
 const when = (iso: string) => iso.replace('T', ' ').slice(0, 16);
+/** A date and time that may break between the two but never inside a date at its hyphens. */
+const When = ({ iso }: { iso: string }) => (
+  <>
+    <span class="when">{iso.slice(0, 10)}</span> <span class="when">{iso.slice(11, 16)}</span>
+  </>
+);
 
 function Shell({ title, children, restore }: { title: string; children: unknown; restore?: boolean }) {
   return (
@@ -58,13 +65,15 @@ export function HistoryPage({ profile }: { profile: CandidateProfile }) {
             : 'Nothing to review: no answer has missed a key point yet.'}
       </p>
       <h2>Scores over time</h2>
+      <p class="note">Each point is one session's mean score for the topic.</p>
       <ScoreChart topics={profile.topics} />
       <h2>Sessions</h2>
+      <p class="note">Times are UTC. A date opens the session in the chat.</p>
       <div class="table-wrap">
         <table>
           <thead>
             <tr>
-              <th scope="col">Started (UTC)</th>
+              <th scope="col">Started</th>
               <th scope="col">Mode</th>
               <th scope="col">Topic</th>
               <th scope="col">Mean</th>
@@ -75,11 +84,13 @@ export function HistoryPage({ profile }: { profile: CandidateProfile }) {
             {profile.sessions.map((s) => (
               <tr>
                 <td>
-                  <a href={`/?session=${encodeURIComponent(s.id)}`}>{when(s.startedAt)}</a>
+                  <a href={`/?session=${encodeURIComponent(s.id)}`}>
+                    <When iso={s.startedAt} />
+                  </a>
                   {s.finishedAt ? '' : ' (not finished)'}
                 </td>
                 <td>{MODE[s.mode]}</td>
-                <td>{s.topic ?? 'Any'}</td>
+                <td>{s.topic ? areaLabel(s.topic) : 'Any'}</td>
                 <td>{s.meanScore === null ? '–' : String(s.meanScore)}</td>
                 <td>{String(s.answers)}</td>
               </tr>
@@ -93,7 +104,9 @@ export function HistoryPage({ profile }: { profile: CandidateProfile }) {
           <ul class="missed">
             {profile.keyPoints.slice(0, 10).map((k) => (
               <li>
-                {k.statement} <span class="count">(missed {String(k.missed)}×, last {when(k.lastSeen)})</span>
+                {k.statement} <span class="count">
+                  (missed {String(k.missed)}×, last <When iso={k.lastSeen} />)
+                </span>
               </li>
             ))}
           </ul>
