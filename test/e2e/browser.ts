@@ -63,8 +63,11 @@ export async function startApp(judge: Judge, dir: string, seed = 3, now?: () => 
   };
 }
 
-/** `extraArgs`: more chromium flags, e.g. `--host-resolver-rules` to give test names to 127.0.0.1. */
-export async function launchBrowser(extraArgs: string[] = []): Promise<{ context: BrowserContext; dir: string; close(): Promise<void> }> {
+/**
+ * `extraArgs`: more chromium flags, e.g. `--host-resolver-rules` to give test names to 127.0.0.1.
+ * `phone`: a 390 px touch screen without a mouse (`pointer: coarse`, `hover: none`).
+ */
+export async function launchBrowser(extraArgs: string[] = [], { phone = false } = {}): Promise<{ context: BrowserContext; dir: string; close(): Promise<void> }> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`no chromium at ${CHROMIUM_PATH}: install it with "apt-get update && apt-get install -y chromium" or set CHROMIUM_PATH`);
   }
@@ -74,7 +77,8 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<{ context
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [...CHROMIUM_ARGS, ...extraArgs],
-    viewport: { width: 1100, height: 900 },
+    viewport: phone ? { width: 390, height: 844 } : { width: 1100, height: 900 },
+    ...(phone ? { hasTouch: true, isMobile: true } : {}),
   });
   return {
     context,

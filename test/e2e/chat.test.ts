@@ -39,6 +39,8 @@ describe('web chat with the embedded judge', () => {
     await current.waitFor();
     await expect.poll(() => current.locator('.meta').textContent()).toMatch(/^Question 1 of 2 (Conceptual|Scenario) (Easy|Medium|Hard) Drift and monitoring$/);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('answer');
+    // A desktop with a mouse: the keyboard shortcut is offered.
+    expect(await page.locator('.kbd-hint').isVisible()).toBe(true);
 
     // A weak first answer, then the counter and Ctrl+Enter.
     await page.locator('#answer').fill('The model gets worse over time.');

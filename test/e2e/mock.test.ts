@@ -76,3 +76,22 @@ describe('mock interview', () => {
     await page.close();
   });
 });
+
+describe('on a touch screen', () => {
+  it('does not offer the keyboard shortcut', async () => {
+    const phone = await launchBrowser([], { phone: true });
+    try {
+      const app = await startApp(createEmbeddedJudge(), phone.dir, 7);
+      apps.push(app);
+      const page = await phone.context.newPage();
+      await page.goto(app.url);
+      await page.locator('#count').fill('1');
+      await page.locator('#start').click();
+      await page.locator('li.question.current').waitFor();
+      expect(await page.locator('#answer').isVisible()).toBe(true);
+      expect(await page.locator('.kbd-hint').isVisible()).toBe(false);
+    } finally {
+      await phone.close();
+    }
+  });
+});
