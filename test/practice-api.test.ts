@@ -156,9 +156,10 @@ describe('mock interviews', () => {
       ['main', 90_000, true],
       ['follow-up', 20_000, false],
     ]);
-    // Once finished, the last question can be retried.
+    // Once finished, the last question can be retried, and the clock no longer runs.
+    advance(120_000);
     const retry = await answer(app, session.id, { answer: goodAnswer(`${question.questionId}.follow-up`), retry: true });
-    expect(retry.turn.attempt).toBe(2);
+    expect(retry.turn).toMatchObject({ attempt: 2, timeSpentMs: 120_000, overTime: false });
   });
 
   it('takes the default limit from MOCK_SECONDS_PER_QUESTION and refuses a limit outside mock mode', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BankIndex } from '../bank/bank-index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import { mostImportantGap } from '../judge/llm/adaptive-follow-up.js';
+import { acceptAdaptive } from './adaptive-answer.js';
 import { planReview } from './review-plan.js';
 import type { GradeFn } from '../grading/grade.js';
 import type { SessionRecord } from '../store/sessions-repo.js';
@@ -9,7 +9,6 @@ import { ACCEPT_RETRY_DELAYS_MS, retryWhileBusy } from '../store/busy-retry.js';
 import type { Store } from '../store/store.js';
 import { createTurnGrader } from './grade-turn.js';
 import { pickQuestions, type RandomSource, stepsOf } from './plan.js';
-import type { TurnRecord } from '../store/turns-repo.js';
 import type { AnswerRequest, StartSessionRequest } from './schemas.js';
 import { summarize } from './summary.js';
 import type { AnswerResult, QuestionView, SessionSummary, SessionView, TurnView } from './view-schemas.js';
@@ -62,40 +61,6 @@ export function createSessionService(deps: SessionServiceDeps) {
   const summaryIfFinished = (s: SessionRecord) =>
     s.status === 'finished' ? summarize(bank, store.turns.bySession(s.id)) : null;
 
-  /**
-   * Store an answer to the adaptive follow-up of the newest graded answer of the session, to be graded
-   * against the key point that follow-up probes. Runs inside the accepting transaction.
-   */
-  const acceptAdaptive = (session: SessionRecord, answerText: string, arrived: Date): TurnRecord => {
-    // Asked in a mock interview too: it is part of the conversation, like the bank's follow-up.
-    const source = [...store.turns.bySession(session.id)].reverse().find((t) => t.status === 'graded' && t.adaptiveOf === null);
-    const question = source?.grade?.adaptiveFollowUp ?? null;
-    const probed = source?.grade ? mostImportantGap(source.grade.keyPoints) : null;
-    if (!source || !question || !probed) {
-      throw new ConflictError('adaptive: the newest graded answer has no adaptive follow-up to answer (the LLM judge writes one when a key point is missed)');
-    }
-    const at = arrived.toISOString();
-    const askedAt = source.gradedAt ?? source.updatedAt;
-    const timeSpentMs = Math.max(0, arrived.getTime() - Date.parse(askedAt));
-    const inserted = store.turns.insertPending({
-      id: newId(),
-      sessionId: session.id,
-      step: source.step,
-      questionId: source.questionId,
-      kind: source.kind,
-      question,
-      answer: answerText,
-      retryOf: null,
-      createdAt: at,
-      timeSpentMs,
-      overTime: session.timeLimitSeconds !== null && timeSpentMs > session.timeLimitSeconds * 1000,
-      adaptiveOf: source.id,
-      probesKeyPoint: probed.id,
-    });
-    store.turns.markGrading(inserted.id, at);
-    return inserted;
-  };
-
   return {
     async start(request: StartSessionRequest): Promise<{ session: SessionView; question: QuestionView }> {
       const mode = request.mode ?? 'practice';
@@ -144,7 +109,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       const accept = () => store.transaction(() => {
         const before = mustSession(sessionId);
         if (request.adaptive && request.retry) throw new ConflictError('adaptive: answer the adaptive follow-up or retry the question, not both');
-        if (request.adaptive) return acceptAdaptive(before, request.answer, arrived);
+        if (request.adaptive) return acceptAdaptive({ store, newId }, before, request.answer, arrived);
         if (request.retry) {
           if (before.cursor === 0) throw new ConflictError('retry: nothing has been answered yet');
           if (!canRetry(before)) throw new ConflictError('retry: a mock interview allows retries once it is finished');
@@ -172,7 +137,8 @@ export function createSessionService(deps: SessionServiceDeps) {
           retryOf: previous?.id ?? null,
           createdAt: at,
           timeSpentMs,
-          overTime: before.timeLimitSeconds !== null && timeSpentMs > before.timeLimitSeconds * 1000,
+          // Only the interview itself is timed: a retry after the end is not "over time".
+          overTime: before.status === 'active' && before.timeLimitSeconds !== null && timeSpentMs > before.timeLimitSeconds * 1000,
           hintUsed,
         });
         if (!request.retry) {
