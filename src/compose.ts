@@ -27,6 +27,7 @@ import { createApp, type App } from './http/app.js';
 import type { ErrorLogger } from './http/on-error.js';
 import type { RandomSource } from './sessions/plan.js';
 import { createSessionService, type SessionService } from './sessions/session-service.js';
+import { createPracticeService, type PracticeService } from './sessions/practice-service.js';
 
 export interface Services {
   config: Config;
@@ -55,6 +56,8 @@ export interface Services {
   assignVariant: (sessionId: string) => 'A' | 'B';
   /** The one session service: the routes and the crash recovery share it, so both see the turns being graded. */
   sessions: SessionService;
+  /** Practice profiles, hints, model-answer reveals, exports. */
+  practice: PracticeService;
   /** Where unexpected errors go. */
   logError: ErrorLogger;
 }
@@ -189,9 +192,11 @@ export function composeServices(config: Config, options: CoachOverrides = {}): S
     grade: served.grade,
     logError,
     assignVariant: served.assign,
+    mockSecondsPerQuestion: config.MOCK_SECONDS_PER_QUESTION,
     ...(options.random ? { random: options.random } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
+  const practice = createPracticeService({ store, bank, ...(options.now ? { now: options.now } : {}) });
   return {
     config,
     bank,
@@ -208,6 +213,7 @@ export function composeServices(config: Config, options: CoachOverrides = {}): S
     monitoring,
     assignVariant: served.assign,
     sessions,
+    practice,
     logError,
   };
 }

@@ -135,6 +135,8 @@ export const Env = z.object({
   JUDGE_AB_SHARE: withDefault(z.coerce.number().min(0).max(1), 0),
   /** Variant B also grades, in the background and unseen, every answer variant A serves. */
   JUDGE_SHADOW: withDefault(z.stringbool(), false),
+  /** Seconds per question of a mock interview when the session does not set its own. */
+  MOCK_SECONDS_PER_QUESTION: withDefault(z.coerce.number().int().min(30).max(3600), 240),
   /** Drift baseline: the first N scored grades of each prompt version. */
   DRIFT_BASELINE_SIZE: withDefault(z.coerce.number().int().min(20).max(100_000), 200),
   /** Drift window: the latest N scored grades after the baseline. */

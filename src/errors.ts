@@ -69,6 +69,12 @@ export class ConflictError extends CoachError {
   override readonly code = 'conflict';
 }
 
+/** A review session asked for when no question is due; the body says when the next one is (`details.nextDueAt`). */
+export class NothingDueError extends CoachError {
+  override readonly status = 409;
+  override readonly code = 'nothing_due';
+}
+
 /** The judge could not be reached (provider down, rate limited after retries, timeout). */
 export class JudgeUnavailableError extends CoachError {
   override readonly status = 503;

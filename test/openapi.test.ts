@@ -53,16 +53,22 @@ describe('OpenAPI document', () => {
     const d = (await doc()) as unknown as { paths: Record<string, Record<string, { security?: unknown }>> };
     const secured = Object.entries(d.paths).flatMap(([p, ops]) => Object.entries(ops).filter(([, op]) => op.security).map(([m]) => `${m} ${p}`));
     expect(secured.sort()).toEqual([
+      'delete /api/candidates/{candidateId}',
+      'get /api/candidates/{candidateId}',
       'get /api/monitoring/ab',
       'get /api/monitoring/drift',
       'get /api/questions',
+      'get /api/questions/facets',
       'get /api/questions/{id}',
       'get /api/sessions/{id}',
+      'get /api/sessions/{id}/export',
       'get /api/turns/{id}',
       'post /api/grade',
       'post /api/sessions',
       'post /api/sessions/{id}/answers',
+      'post /api/sessions/{id}/hint',
       'post /api/turns/{id}/regrade',
+      'post /api/turns/{id}/reveal',
     ]);
   });
 

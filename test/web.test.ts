@@ -5,6 +5,7 @@ import { createStore } from '../src/store/store.js';
 import { bank, testCoach } from './helpers/app.js';
 import { scriptedJudge, swappedVerdict } from './helpers/scripted-llm-judge.js';
 import { sessionApp } from './helpers/session-app.js';
+import { ASSETS } from '../src/web/web-routes.js';
 
 describe('GET /', () => {
   it('serves the chat page with labelled controls, a live transcript and the judge named', async () => {
@@ -19,9 +20,14 @@ describe('GET /', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
     for (const id of ['topic', 'difficulty', 'type', 'count', 'answer']) expect(html).toContain(`<label for="${id}"`);
     expect(html).toContain('aria-live="polite"');
-    expect(html).toContain('maxlength="8000"');
+    // The limit is counted in code points as the server counts them (by the page's script, which says what
+    // a paste lost), not in UTF-16 units by a maxlength that would cut silently.
+    expect(html).toContain('data-max-answer-chars="8000"');
+    expect(html).not.toContain('maxlength');
     expect(html).toContain('Embedded judge (offline, no LLM)');
-    expect(html).toContain('<option value="drift-and-monitoring">Drift and monitoring (3 questions)</option>');
+    // The filter values come from the bank's facets, filled in by the script.
+    expect(html).toContain('<option value="">Any topic (');
+    for (const mode of ['practice', 'review', 'mock']) expect(html).toContain(`<input type="radio" name="mode" value="${mode}"`);
     // Offline: no absolute URL to any other host.
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   });
@@ -36,14 +42,21 @@ describe('GET /', () => {
 describe('GET /static/*', () => {
   it('serves the client modules and stylesheet with their types', async () => {
     const { app } = sessionApp();
-    const main = await (await app.request('/static/chat.js')).text();
-    const modules = ['chat.js', ...[...main.matchAll(/from '\.\/([a-z-]+\.js)'/g)].map((m) => m[1])];
-    expect(modules).toEqual(['chat.js', 'dom.js', 'grade-card.js', 'transcript.js']);
-    for (const name of modules) {
+    // Every module the page's script reaches through its imports is served, and nothing else is listed.
+    const seen = new Map<string, string>();
+    const queue = ['chat.js'];
+    while (queue.length) {
+      const name = queue.shift() ?? '';
+      if (seen.has(name)) continue;
       const js = await app.request(`/static/${name}`);
-      expect(js.status).toBe(200);
+      expect(js.status, name).toBe(200);
       expect(js.headers.get('content-type')).toContain('text/javascript');
       const script = await js.text();
+      seen.set(name, script);
+      for (const m of script.matchAll(/from '\.\/([a-z-]+\.js)'/g)) queue.push(m[1] ?? '');
+    }
+    expect([...seen.keys()].sort()).toEqual(Object.keys(ASSETS).filter((n) => n.endsWith('.js')).sort());
+    for (const script of seen.values()) {
       // Data never becomes markup, and nothing is fetched from another host.
       expect(script).not.toMatch(/\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write/);
       expect(script).not.toMatch(/https?:\/\//);
@@ -57,16 +70,5 @@ describe('GET /static/*', () => {
     const { app } = sessionApp();
     expect((await app.request('/static/secrets.txt')).status).toBe(404);
     expect((await app.request('/static/..%2Fpage.tsx')).status).toBe(404);
-  });
-});
-
-describe('grade card wording', () => {
-  it('has a plain sentence for every reason a turn can fail', async () => {
-    const { TurnFailureReason } = await import('../src/store/turns-repo.js');
-    const { readFileSync } = await import('node:fs');
-    const card = readFileSync(new URL('../src/web/static/grade-card.js', import.meta.url), 'utf8');
-    const table = card.slice(card.indexOf('const REASONS = {'), card.indexOf('};', card.indexOf('const REASONS = {')));
-    const keys = [...table.matchAll(/^\s+'?([a-z-]+)'?:/gm)].map((m) => m[1]);
-    expect(keys.sort()).toEqual([...TurnFailureReason.options].sort());
   });
 });

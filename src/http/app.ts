@@ -5,6 +5,9 @@ import type { GradeFn } from '../grading/grade.js';
 import type { Judge } from '../judge/judge.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SessionService } from '../sessions/session-service.js';
+import type { PracticeService } from '../sessions/practice-service.js';
+import { candidateRoutes } from './routes/candidates.js';
+import { historyRoutes } from '../web/history-routes.js';
 import { webRoutes } from '../web/web-routes.js';
 import { webDescriptions } from './routes/web-specs.js';
 import { BodyTooLargeError, NotFoundError } from '../errors.js';
@@ -33,6 +36,8 @@ export interface AppDeps {
   security: SecurityDeps;
   /** The session service over the store (shared with the crash recovery). */
   sessions: SessionService;
+  /** Practice profiles, hints, model-answer reveals, exports. */
+  practice: PracticeService;
   /** Prometheus series: times every request and serves `GET /metrics`. */
   metrics: Metrics;
   /** Drift and prompt A/B readings, served under `/api/monitoring`. */
@@ -69,13 +74,18 @@ export function createApp(deps: AppDeps) {
     }),
   );
   const guard = routeGuard(deps.security);
-  app.route('/api/questions', questionRoutes(deps.bank, guard));
+  app.route('/api/questions', questionRoutes(deps.bank, deps.practice.facets, guard));
   app.route('/api/grade', gradeRoutes(deps.grade, guard));
-  app.route('/api/sessions', sessionRoutes(deps.sessions, guard));
-  app.route('/api/turns', turnRoutes(deps.sessions, guard));
+  app.route('/api/sessions', sessionRoutes(deps.sessions, deps.practice, guard));
+  app.route('/api/turns', turnRoutes(deps.sessions, deps.practice, guard));
+  app.route('/api/candidates', candidateRoutes(deps.practice, guard));
   const tokens = deps.security.apiKeys.length ? deps.security.pageTokens : null;
   app.get('/', webDescriptions.page).get('/static/:name', webDescriptions.asset);
   app.route('/', webRoutes({ ...deps, pageToken: tokens ? () => tokens.issue() : null }));
+  app.get('/history', webDescriptions.history).get('/history.css', webDescriptions.historyCss).get('/history.js', webDescriptions.historyJs);
+  // A page a browser opens: it spends a read token but asks for no key, so the document lists no bearer for it.
+  const historyLimit = guard({ rate: 'read', page: true });
+  app.route('/', historyRoutes(deps.practice, (c, next) => historyLimit(c, next)));
   app.route('/', metricsRoutes(deps.metrics));
   app.route('/api/monitoring', monitoringRoutes(deps.monitoring, guard));
   // Any other /api path is a read that needs a key (then a 404); a route above already guarded its own.

@@ -4,11 +4,14 @@ import type { Grade } from '../grading/grade-schema.js';
 import { retryWhileBusy } from '../store/busy-retry.js';
 import { databaseBusy } from '../store/db.js';
 import type { GradeFn } from '../grading/grade.js';
+import type { GradeRequest } from '../grading/grade-schema.js';
+import type { BankIndex } from '../bank/bank-index.js';
 import type { Store } from '../store/store.js';
 import type { TurnFailure, TurnRecord } from '../store/turns-repo.js';
 
 export interface TurnGraderDeps {
   store: Store;
+  bank: BankIndex;
   grade: GradeFn;
   now: () => Date;
   logError: (err: unknown) => void;
@@ -20,7 +23,7 @@ export interface TurnGraderDeps {
  * the grade goes to the audit log under the turn's id.
  */
 export function createTurnGrader(deps: TurnGraderDeps) {
-  const { store, grade, now, logError } = deps;
+  const { store, bank, grade, now, logError } = deps;
   // Turns being graded by this process; a second regrade of the same turn meanwhile is refused.
   const inFlight = new Set<string>();
 
@@ -38,7 +41,7 @@ export function createTurnGrader(deps: TurnGraderDeps) {
       try {
         const variant = store.sessions.get(turn.sessionId)?.variant ?? null;
         const g = await grade(
-          { questionId: turn.questionId, answer: turn.answer },
+          requestOf(bank, turn),
           {
             context: { source: 'session', sessionId: turn.sessionId, turnId: turn.id, variant },
             ...(options.inputFlags?.length ? { inputFlags: options.inputFlags } : {}),
@@ -80,3 +83,20 @@ export function createTurnGrader(deps: TurnGraderDeps) {
   return { gradeTurn, isGrading: (turnId: string) => inFlight.has(turnId) };
 }
 export type TurnGrader = ReturnType<typeof createTurnGrader>;
+
+/**
+ * What the judge grades for a turn: the bank question by id, or, for an answer to an adaptive follow-up,
+ * that follow-up as an ad-hoc question whose rubric is the one key point it probes (with the bank's terms
+ * for it), so the same `grade()` grades it against that point alone.
+ */
+export function requestOf(bank: BankIndex, turn: TurnRecord): GradeRequest {
+  const g = turn.adaptiveOf !== null ? bank.gradable(turn.questionId) : undefined;
+  const point = g?.rubric.keyPoints.find((k) => k.id === turn.probesKeyPoint);
+  if (!g || !point) return { questionId: turn.questionId, answer: turn.answer };
+  return {
+    question: turn.question,
+    referenceAnswer: point.statement.length >= 10 ? point.statement : g.referenceAnswer,
+    rubric: { keyPoints: [point], commonMistakes: g.rubric.commonMistakes, source: g.rubric.source },
+    answer: turn.answer,
+  };
+}

@@ -3,13 +3,15 @@ import { FOLLOW_UP_SUFFIX } from '../bank/bank-index.js';
 import type { Question } from '../bank/schema.js';
 import { ValidationError } from '../errors.js';
 import { DEFAULT_SESSION_QUESTIONS, type StartSessionRequest } from './schemas.js';
+import { asksTheSame } from './text-similarity.js';
 
 /** A source of numbers in [0, 1), e.g. `Math.random` or a seeded generator in tests. */
 export type RandomSource = () => number;
 
 /**
  * Pick the questions of a new session: those matching every filter given, shuffled, the first `count`
- * (default 3, capped at how many match). Each question appears once, so nothing repeats in a session.
+ * (default 3, capped at how many match). Each question appears once, and a question that asks the same
+ * thing as a question or follow-up already picked (`asksTheSame`) is skipped, so nothing repeats in a session.
  * Nothing matching is a 400 that names the filters.
  */
 export function pickQuestions(bank: BankIndex, request: StartSessionRequest, random: RandomSource): Question[] {
@@ -25,7 +27,25 @@ export function pickQuestions(bank: BankIndex, request: StartSessionRequest, ran
       })),
     );
   }
-  return shuffle(matching, random).slice(0, request.count ?? DEFAULT_SESSION_QUESTIONS);
+  return withoutRepeats(shuffle(matching, random), request.count ?? DEFAULT_SESSION_QUESTIONS);
+}
+
+/**
+ * The first `count` questions of `ordered` whose question does not ask the same thing as a question or
+ * follow-up taken before it (nor its follow-up the same as a question taken). Generic follow-ups such as
+ * "Can you give a production example?" are about their own question, so follow-ups are not compared with
+ * each other.
+ */
+export function withoutRepeats(ordered: readonly Question[], count: number): Question[] {
+  const out: Question[] = [];
+  for (const q of ordered) {
+    if (out.length >= count) break;
+    const clash = out.some(
+      (p) => asksTheSame(q.title, p.title) || asksTheSame(q.title, p.followUp.question) || asksTheSame(q.followUp.question, p.title),
+    );
+    if (!clash) out.push(q);
+  }
+  return out;
 }
 
 /** Fisher-Yates on a copy. */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { BankIndex } from '../bank/bank-index.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { acceptAdaptive } from './adaptive-answer.js';
+import { planReview } from './review-plan.js';
 import type { GradeFn } from '../grading/grade.js';
 import type { SessionRecord } from '../store/sessions-repo.js';
 import { ACCEPT_RETRY_DELAYS_MS, retryWhileBusy } from '../store/busy-retry.js';
@@ -10,7 +12,7 @@ import { pickQuestions, type RandomSource, stepsOf } from './plan.js';
 import type { AnswerRequest, StartSessionRequest } from './schemas.js';
 import { summarize } from './summary.js';
 import type { AnswerResult, QuestionView, SessionSummary, SessionView, TurnView } from './view-schemas.js';
-import { sessionView, turnView } from './views.js';
+import { canRetry, sessionView, turnView } from './views.js';
 
 export interface SessionServiceDeps {
   store: Store;
@@ -25,7 +27,12 @@ export interface SessionServiceDeps {
   logError?: (err: unknown) => void;
   /** Prompt A/B variant of a new session, stored with it so all its answers meet the same prompt. */
   assignVariant?: (sessionId: string) => 'A' | 'B';
+  /** Seconds per question of a mock interview that sets none. Default 240. */
+  mockSecondsPerQuestion?: number;
 }
+
+/** Seconds per question of a mock interview when neither the request nor the configuration sets it. */
+export const DEFAULT_MOCK_SECONDS = 240;
 
 
 /**
@@ -34,7 +41,7 @@ export interface SessionServiceDeps {
  *
  * @example
  * const sessions = createSessionService({ store, bank, grade });
- * const { session, question } = sessions.start({ topic: 'drift-and-monitoring', count: 2 });
+ * const { session, question } = await sessions.start({ topic: 'drift-and-monitoring', count: 2 });
  * const result = await sessions.answer(session.id, { answer: 'Data drift is ...' });
  */
 export function createSessionService(deps: SessionServiceDeps) {
@@ -43,7 +50,8 @@ export function createSessionService(deps: SessionServiceDeps) {
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
   const logError = deps.logError ?? ((err: unknown) => console.error(err));
-  const grader = createTurnGrader({ store, grade: deps.grade, now, logError });
+  const grader = createTurnGrader({ store, bank, grade: deps.grade, now, logError });
+  const mockSeconds = deps.mockSecondsPerQuestion ?? DEFAULT_MOCK_SECONDS;
 
   const mustSession = (id: string): SessionRecord => {
     const s = store.sessions.get(id);
@@ -54,12 +62,25 @@ export function createSessionService(deps: SessionServiceDeps) {
     s.status === 'finished' ? summarize(bank, store.turns.bySession(s.id)) : null;
 
   return {
-    start(request: StartSessionRequest): { session: SessionView; question: QuestionView } {
-      const questions = pickQuestions(bank, request, random);
+    async start(request: StartSessionRequest): Promise<{ session: SessionView; question: QuestionView }> {
+      const mode = request.mode ?? 'practice';
+      if (mode === 'review' && !request.candidateId) {
+        throw new ValidationError([{ field: 'candidateId', reason: 'a review session needs the candidate whose missed questions it reviews' }]);
+      }
+      if (request.timeLimitSeconds !== undefined && mode !== 'mock') {
+        throw new ValidationError([{ field: 'timeLimitSeconds', reason: 'applies to mock interviews only (mode "mock")' }]);
+      }
+      const questions =
+        mode === 'review' && request.candidateId
+          ? await planReview(bank, await store.practice.turnsOf(request.candidateId), request, now())
+          : pickQuestions(bank, request, random);
       const id = newId();
-      const session = store.sessions.insert({
+      const session = await retryWhileBusy(() => store.sessions.insert({
         id,
         variant: deps.assignVariant?.(id) ?? null,
+        candidateId: request.candidateId ?? null,
+        mode,
+        timeLimitSeconds: mode === 'mock' ? (request.timeLimitSeconds ?? mockSeconds) : null,
         createdAt: now().toISOString(),
         filters: {
           topic: request.topic ?? null,
@@ -68,7 +89,7 @@ export function createSessionService(deps: SessionServiceDeps) {
           count: questions.length,
         },
         plan: questions.map((q) => q.id),
-      });
+      }), ACCEPT_RETRY_DELAYS_MS);
       const view = sessionView(bank, session);
       if (!view.current) throw new Error(`session ${session.id} has no first question`);
       return { session: view, question: view.current };
@@ -78,17 +99,33 @@ export function createSessionService(deps: SessionServiceDeps) {
     async answer(sessionId: string, request: AnswerRequest, options: { inputFlags?: string[] } = {}): Promise<AnswerResult> {
       // Committed before grading starts: from here on the answer survives a judge failure or a crash. The
       // session is read inside the write transaction, so two servers on one database cannot take the same step.
+      const arrived = now();
+      const hintStep = async (sessionId: string) => {
+        const s0 = mustSession(sessionId);
+        const step = request.retry ? s0.cursor - 1 : s0.cursor;
+        return request.adaptive ? false : (await store.practice.hintFor(sessionId, step)) !== null;
+      };
+      const hintUsed = await hintStep(sessionId);
       const accept = () => store.transaction(() => {
         const before = mustSession(sessionId);
-        if (before.status === 'finished') throw new ConflictError(`id: session ${sessionId} is finished; start a new one`);
-        if (request.retry && before.cursor === 0) throw new ConflictError('retry: nothing has been answered yet');
+        if (request.adaptive && request.retry) throw new ConflictError('adaptive: answer the adaptive follow-up or retry the question, not both');
+        if (request.adaptive) return acceptAdaptive({ store, newId }, before, request.answer, arrived);
+        if (request.retry) {
+          if (before.cursor === 0) throw new ConflictError('retry: nothing has been answered yet');
+          if (!canRetry(before)) throw new ConflictError('retry: a mock interview allows retries once it is finished');
+        } else if (before.status === 'finished') {
+          throw new ConflictError(`id: session ${sessionId} is finished; start a new one${canRetry(before) ? ', or retry the last question with { retry: true }' : ''}`);
+        }
         const steps = stepsOf(before.plan);
         const step = request.retry ? before.cursor - 1 : before.cursor;
         const questionId = steps[step];
         const gradable = questionId === undefined ? undefined : bank.gradable(questionId);
         if (!gradable) throw new ConflictError(`id: question ${questionId ?? `#${step}`} of this session is no longer in the bank`);
-        const at = now().toISOString();
+        const at = arrived.toISOString();
         const previous = request.retry ? store.turns.latestForStep(sessionId, step) : undefined;
+        // A retry is asked when the previous attempt's grade came back; a new step when the session presented it.
+        const askedAt = previous ? (previous.gradedAt ?? previous.updatedAt) : before.askedAt;
+        const timeSpentMs = Math.max(0, arrived.getTime() - Date.parse(askedAt));
         const inserted = store.turns.insertPending({
           id: newId(),
           sessionId,
@@ -99,6 +136,10 @@ export function createSessionService(deps: SessionServiceDeps) {
           answer: request.answer,
           retryOf: previous?.id ?? null,
           createdAt: at,
+          timeSpentMs,
+          // Only the interview itself is timed: a retry after the end is not "over time".
+          overTime: before.status === 'active' && before.timeLimitSeconds !== null && timeSpentMs > before.timeLimitSeconds * 1000,
+          hintUsed,
         });
         if (!request.retry) {
           const cursor = step + 1;
@@ -112,10 +153,15 @@ export function createSessionService(deps: SessionServiceDeps) {
       const turn = await retryWhileBusy(accept, ACCEPT_RETRY_DELAYS_MS);
 
       const graded = await grader.gradeTurn(turn, { runCounted: true, ...(options.inputFlags ? { inputFlags: options.inputFlags } : {}) });
+      // The next question is presented now that the grade is back: a mock interview's clock starts here.
+      if (!request.retry && !request.adaptive) await store.practice.markAsked(sessionId, now().toISOString());
       const after = mustSession(sessionId);
       const view = sessionView(bank, after);
       return { turn: turnView(bank, after, graded), next: view.current, session: view, summary: summaryIfFinished(after) };
     },
+
+    /** The session record, or a 404 naming `id`. */
+    record: mustSession,
 
     /** Grade a pending or failed turn again. A graded turn, or one being graded now, is a 409. */
     async regrade(turnId: string): Promise<{ turn: TurnView; session: SessionView; summary: SessionSummary | null }> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LevelLabel } from '../grading/grade-schema.js';
-import { SessionFilters, SessionStatus } from '../store/sessions-repo.js';
+import { SessionFilters, SessionMode, SessionStatus } from '../store/sessions-repo.js';
 import { TurnRecordSchema, TurnStatus } from '../store/turns-repo.js';
 
 /**
@@ -34,17 +34,35 @@ export const SessionViewSchema = z
     answeredSteps: z.number().int().meta({ description: 'Steps answered (each main question and each follow-up is one step) out of `totalSteps`' }),
     totalSteps: z.number().int(),
     current: QuestionViewSchema.nullable().meta({ description: 'The question to answer now; null once the session is finished' }),
-    canRetry: z.boolean().meta({ description: 'Whether `{ retry: true }` is accepted now: something was answered and the session is still active' }),
+    canRetry: z.boolean().meta({
+      description: 'Whether `{ retry: true }` is accepted now: practice and review once something was answered (after the last question too); a mock interview only once finished',
+    }),
+    mode: SessionMode,
+    candidateId: z.string().nullable().meta({ description: 'The practice profile the session belongs to, or null' }),
+    timeLimitSeconds: z.number().int().nullable().meta({ description: 'Mock interviews: seconds per question; null otherwise' }),
+    askedAt: z.string().meta({ description: 'ISO time the current question was presented (the session start, then the return of each grade); a countdown runs from it' }),
+    revealReference: z.boolean().meta({ description: 'Whether model answers may be shown now: false in a mock interview until it is finished' }),
   })
   .meta({ description: 'A session as clients see it: progress, the question to answer now, and whether a retry is possible' });
 export type SessionView = z.infer<typeof SessionViewSchema>;
+
+export const AdviceSchema = z
+  .object({
+    keyPointId: z.string(),
+    status: z.enum(['missed', 'partial']),
+    nextLevel: z.number().int().min(2).max(5).meta({ description: 'The level the answer reaches next by adding this point' }),
+    text: z.string().meta({ description: '"To reach <level label>: <what to add>", in plain words' }),
+  })
+  .meta({ description: 'What to add to the answer: one line per missed or partly made key point' });
+export type Advice = z.infer<typeof AdviceSchema>;
 
 export const TurnViewSchema = TurnRecordSchema.extend({
   asked: QuestionViewSchema.nullable().meta({ description: 'How the question was presented' }),
   reference: z
     .object({ answer: z.string(), explanation: z.string().nullable() })
     .nullable()
-    .meta({ description: 'The model answer, which an answered question may reveal' }),
+    .meta({ description: 'The model answer: null in a mock interview until it is finished; `POST /api/turns/{id}/reveal` records that it was viewed' }),
+  advice: z.array(AdviceSchema).meta({ description: 'What to add to reach the next level, per missed or partial key point; empty when ungraded or all covered' }),
   grading: z.boolean().meta({ description: 'Being graded now; a `pending` turn that is not was interrupted and can be regraded' }),
 }).meta({ description: 'A turn as clients see it: the stored record, how the question was asked, and the model answer' });
 export type TurnView = z.infer<typeof TurnViewSchema>;
@@ -57,13 +75,29 @@ export const MissedKeyPointSchema = z.object({
   question: z.string(),
   keyPointId: z.string(),
   statement: z.string(),
-  missed: z.number().int().meta({ description: 'Graded attempts (retries included) that missed the point' }),
-  partial: z.number().int().meta({ description: 'Graded attempts that made the point only partly' }),
+  missed: z.number().int().meta({ description: 'Questions whose newest graded attempt missed the point' }),
+  partial: z.number().int().meta({ description: 'Questions whose newest graded attempt made the point only partly' }),
 });
 export type MissedKeyPoint = z.infer<typeof MissedKeyPointSchema>;
 
+export const QuestionRowSchema = z
+  .object({
+    questionId: z.string(),
+    question: z.string(),
+    kind: z.enum(['main', 'follow-up', 'adaptive']).meta({ description: '`adaptive`: an answer to the judge\'s own follow-up, listed but left out of the mean' }),
+    score: z.number().nullable().meta({ description: 'Score of the newest graded attempt; null when none is graded' }),
+    attempts: z.number().int(),
+    hintUsed: z.boolean(),
+    modelAnswerViewedBeforeRetry: z.boolean().meta({ description: 'The model answer was revealed on an attempt that was then retried' }),
+    timeSpentMs: z.number().int().nullable().meta({ description: 'Time spent on the newest attempt' }),
+    overTime: z.boolean().meta({ description: 'Mock interviews: an attempt arrived after the time limit' }),
+  })
+  .meta({ description: 'One row per question asked in the session' });
+export type QuestionRow = z.infer<typeof QuestionRowSchema>;
+
 export const SessionSummarySchema = z
   .object({
+    questions: z.array(QuestionRowSchema),
     graded: z.number().int().meta({ description: 'Steps that count: the newest graded attempt of each answered step' }),
     ungraded: z
       .array(z.object({ turnId: z.string(), questionId: z.string(), status: TurnStatus }))
@@ -72,9 +106,9 @@ export const SessionSummarySchema = z
     meanScore: z.number().nullable(),
     level: LevelLabel.nullable(),
     byArea: z.array(AreaSummarySchema),
-    strongAreas: z.array(z.string()),
-    weakAreas: z.array(z.string()),
-    missedKeyPoints: z.array(MissedKeyPointSchema),
+    strongAreas: z.array(z.string()).meta({ description: 'Topics with a mean of at least 3.5 and no answer at 2 or below' }),
+    weakAreas: z.array(z.string()).meta({ description: 'Topics with an answer at 2 or below, or a mean under 3' }),
+    missedKeyPoints: z.array(MissedKeyPointSchema).meta({ description: 'Key points missed or partly made, counted over the newest graded attempt of each question only' }),
   })
   .meta({ description: 'The session so far: each step counts once, by its newest graded attempt' });
 export type SessionSummary = z.infer<typeof SessionSummarySchema>;

@@ -2,6 +2,7 @@ import type { BankIndex } from '../bank/bank-index.js';
 import { areaLabel } from '../bank/area-label.js';
 import type { SessionRecord } from '../store/sessions-repo.js';
 import type { TurnRecord } from '../store/turns-repo.js';
+import { adviceFor } from './advice.js';
 import { stepsOf } from './plan.js';
 import type { QuestionView, SessionView, TurnView } from './view-schemas.js';
 
@@ -37,15 +38,27 @@ export function sessionView(bank: BankIndex, s: SessionRecord): SessionView {
     answeredSteps: s.cursor,
     totalSteps: s.plan.length * 2,
     current: s.status === 'active' ? questionView(bank, s, s.cursor) : null,
-    canRetry: s.status === 'active' && s.cursor > 0,
+    canRetry: canRetry(s),
+    mode: s.mode,
+    candidateId: s.candidateId,
+    timeLimitSeconds: s.timeLimitSeconds,
+    askedAt: s.askedAt,
+    revealReference: revealsReference(s),
   };
 }
 
+/** A mock interview keeps model answers and retries for the end, like an interviewer would. */
+export const revealsReference = (s: SessionRecord) => s.mode !== 'mock' || s.status === 'finished';
+export const canRetry = (s: SessionRecord) => s.cursor > 0 && (s.mode !== 'mock' || s.status === 'finished');
+
 export function turnView(bank: BankIndex, session: SessionRecord, t: TurnRecord, grading = false): TurnView {
-  const g = bank.gradable(t.questionId);
+  const reference = revealsReference(session) ? referenceOf(bank, t.questionId) : null;
+  return { ...t, asked: questionView(bank, session, t.step), reference, advice: adviceFor(t.grade), grading };
+}
+
+/** The model answer of a gradable question, with the explanation for a main question. */
+export function referenceOf(bank: BankIndex, questionId: string): { answer: string; explanation: string | null } | null {
+  const g = bank.gradable(questionId);
   const q = g && bank.question(g.questionId);
-  const reference = g
-    ? { answer: g.referenceAnswer, explanation: g.kind === 'main' && q ? q.explanation : null }
-    : null;
-  return { ...t, asked: questionView(bank, session, t.step), reference, grading };
+  return g ? { answer: g.referenceAnswer, explanation: g.kind === 'main' && q ? q.explanation : null } : null;
 }

@@ -123,4 +123,37 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX grade_events_by_pair ON grade_events(pair_id) WHERE pair_id IS NOT NULL;
     `,
   },
+  {
+    id: 3,
+    name: 'practice profiles: candidate and mode of sessions, timing and help used per turn, hints',
+    sql: `
+      -- The random id a candidate's browser keeps: the only key to its practice history. NULL: anonymous.
+      ALTER TABLE sessions ADD COLUMN candidate_id TEXT;
+      ALTER TABLE sessions ADD COLUMN mode TEXT NOT NULL DEFAULT 'practice' CHECK (mode IN ('practice', 'review', 'mock'));
+      -- Mock interviews: seconds allowed per question.
+      ALTER TABLE sessions ADD COLUMN time_limit_seconds INTEGER;
+      -- When the question at the cursor was presented (the session start, then each grade's return).
+      ALTER TABLE sessions ADD COLUMN asked_at TEXT;
+      CREATE INDEX sessions_by_candidate ON sessions(candidate_id, created_at) WHERE candidate_id IS NOT NULL;
+
+      -- Milliseconds from presenting the question to the answer's arrival, measured by the server.
+      ALTER TABLE turns ADD COLUMN time_spent_ms INTEGER;
+      -- 1 when a mock interview's answer arrived after the time limit (it is still stored and graded).
+      ALTER TABLE turns ADD COLUMN over_time INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE turns ADD COLUMN hint_used INTEGER NOT NULL DEFAULT 0;
+      -- The turn whose adaptive follow-up this answers, and the key point that follow-up probes.
+      ALTER TABLE turns ADD COLUMN adaptive_of TEXT REFERENCES turns(id) ON DELETE CASCADE;
+      ALTER TABLE turns ADD COLUMN probes_key_point TEXT;
+      ALTER TABLE turns ADD COLUMN model_answer_viewed INTEGER NOT NULL DEFAULT 0;
+
+      -- The hint shown for a step of a session: one key point's topic. One per step, so a repeat shows the same.
+      CREATE TABLE session_hints (
+        session_id   TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        step         INTEGER NOT NULL,
+        key_point_id TEXT NOT NULL,
+        at           TEXT NOT NULL,
+        PRIMARY KEY (session_id, step)
+      );
+    `,
+  },
 ];

@@ -15,6 +15,10 @@ export type SessionFilters = z.infer<typeof SessionFilters>;
 export const SessionStatus = z.enum(['active', 'finished']);
 export type SessionStatus = z.infer<typeof SessionStatus>;
 
+/** `practice`: the default; `review`: built from the spaced-review schedule; `mock`: timed, nothing revealed until the end. */
+export const SessionMode = z.enum(['practice', 'review', 'mock']);
+export type SessionMode = z.infer<typeof SessionMode>;
+
 const SessionRow = z
   .object({
     id: z.string(),
@@ -26,6 +30,10 @@ const SessionRow = z
     status: SessionStatus,
     finished_at: z.string().nullable(),
     variant: z.enum(['A', 'B']).nullable(),
+    candidate_id: z.string().nullable(),
+    mode: SessionMode,
+    time_limit_seconds: z.number().int().positive().nullable(),
+    asked_at: z.string().nullable(),
   })
   .transform((r) => ({
     id: r.id,
@@ -38,7 +46,14 @@ const SessionRow = z
     finishedAt: r.finished_at,
     /** Prompt A/B variant assigned at start; null for sessions started before variants were recorded. */
     variant: r.variant,
+    candidateId: r.candidate_id,
+    mode: r.mode,
+    timeLimitSeconds: r.time_limit_seconds,
+    /** When the question at the cursor was presented; sessions from before it was recorded fall back to their start. */
+    askedAt: r.asked_at ?? r.created_at,
   }));
+/** Parse a `sessions` row (for repos that select sessions with their own queries). */
+export const parseSessionRow = (row: unknown) => parseRow('sessions', SessionRow, row);
 /** A session as stored: its question plan and how far the candidate got. */
 export type SessionRecord = z.output<typeof SessionRow>;
 
@@ -49,6 +64,9 @@ export interface NewSession {
   plan: string[];
   /** Prompt A/B variant that grades every answer of the session. */
   variant?: 'A' | 'B' | null;
+  candidateId?: string | null;
+  mode?: SessionMode;
+  timeLimitSeconds?: number | null;
 }
 
 export interface SessionsRepo {
@@ -61,8 +79,8 @@ export interface SessionsRepo {
 /** Sessions table access through prepared statements; rows are validated on the way out. */
 export function createSessionsRepo(db: Db): SessionsRepo {
   const insert = db.prepare(
-    `INSERT INTO sessions (id, created_at, updated_at, filters, plan, cursor, status, variant)
-     VALUES (@id, @at, @at, @filters, @plan, 0, 'active', @variant)`,
+    `INSERT INTO sessions (id, created_at, updated_at, filters, plan, cursor, status, variant, candidate_id, mode, time_limit_seconds, asked_at)
+     VALUES (@id, @at, @at, @filters, @plan, 0, 'active', @variant, @candidateId, @mode, @timeLimitSeconds, @at)`,
   );
   const get = db.prepare('SELECT * FROM sessions WHERE id = ?');
   const advance = db.prepare(
@@ -73,12 +91,12 @@ export function createSessionsRepo(db: Db): SessionsRepo {
   );
   const read = (id: string) => {
     const row = get.get(id);
-    return row === undefined ? undefined : parseRow('sessions', SessionRow, row);
+    return row === undefined ? undefined : parseSessionRow(row);
   };
 
   return {
     insert(s) {
-      insert.run({ id: s.id, at: s.createdAt, filters: JSON.stringify(s.filters), plan: JSON.stringify(s.plan), variant: s.variant ?? null });
+      insert.run({ id: s.id, at: s.createdAt, filters: JSON.stringify(s.filters), plan: JSON.stringify(s.plan), variant: s.variant ?? null, candidateId: s.candidateId ?? null, mode: s.mode ?? 'practice', timeLimitSeconds: s.timeLimitSeconds ?? null });
       const stored = read(s.id);
       if (!stored) throw new Error(`session ${s.id} vanished after insert`);
       return stored;

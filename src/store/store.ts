@@ -4,6 +4,7 @@ import { createGradeEventsRepo, type GradeEventsRepo } from './grade-events-repo
 import { createLlmCallsRepo, type LlmCallsRepo } from './llm-calls-repo.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
+import { createPracticeRepo, type PracticeRepo } from './practice-repo.js';
 import { createSessionsRepo, type SessionsRepo } from './sessions-repo.js';
 import { createTurnsRepo, type TurnsRepo } from './turns-repo.js';
 
@@ -22,6 +23,8 @@ export interface Store {
   readonly llmCalls: LlmCallsRepo;
   /** Every served and shadow grade, for drift monitoring and the prompt A/B summary. */
   readonly gradeEvents: GradeEventsRepo;
+  /** Practice profiles, hints and revealed model answers (asynchronous). */
+  readonly practice: PracticeRepo;
   /** Migration ids applied when this store was opened (empty when the schema was already current). */
   readonly appliedMigrations: number[];
   /** Run `fn` in one write transaction: all of its writes commit together or none do. */
@@ -56,6 +59,7 @@ export function createStore(options: StoreOptions): Store {
     turns: createTurnsRepo(db),
     llmCalls: createLlmCallsRepo(db),
     gradeEvents: createGradeEventsRepo(db),
+    practice: createPracticeRepo(db),
     appliedMigrations,
     // IMMEDIATE takes the write lock up front, so two processes cannot both read a cursor and then advance it.
     transaction: (fn) => db.transaction(fn).immediate(),

@@ -36,7 +36,16 @@ export const TurnRecordSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   gradedAt: z.string().nullable(),
+  timeSpentMs: z.number().int().nullable().meta({ description: 'Milliseconds from presenting the question to the answer\'s arrival, measured by the server' }),
+  overTime: z.boolean().meta({ description: 'Mock interview: the answer arrived after the time limit (it is still stored and graded)' }),
+  hintUsed: z.boolean().meta({ description: 'A hint was shown for this step before the answer' }),
+  adaptiveOf: z.string().nullable().meta({ description: 'The turn whose adaptive follow-up this answers; null for an answer to a step of the plan' }),
+  probesKeyPoint: z.string().nullable().meta({ description: 'Adaptive answers: the key point the follow-up probes, the one it is graded against' }),
+  modelAnswerViewed: z.boolean().meta({ description: 'The model answer of this turn was revealed' }),
 });
+
+/** A 0/1 INTEGER column read as a boolean. */
+const flag = z.union([z.literal(0), z.literal(1), z.boolean()]).transform((v) => v === 1 || v === true);
 
 /** A record field's column: `sessionId` is stored as `session_id`. */
 const column = (field: string) => field.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
@@ -53,7 +62,9 @@ const TurnRow = z
     record.failure = row.failure_reason === null ? null : { reason: row.failure_reason, detail: row.failure_detail ?? '' };
     return record;
   })
-  .pipe(TurnRecordSchema.extend({ grade: jsonColumn(Grade).nullable() }));
+  .pipe(TurnRecordSchema.extend({ grade: jsonColumn(Grade).nullable(), overTime: flag, hintUsed: flag, modelAnswerViewed: flag }));
+/** Parse a `turns` row (for repos that select turns with their own queries). */
+export const parseTurnRow = (row: unknown) => parseRow('turns', TurnRow, row);
 /** One answer to one question of a session, with its grade once there is one. */
 export type TurnRecord = z.infer<typeof TurnRecordSchema>;
 
@@ -67,6 +78,11 @@ export interface NewTurn {
   answer: string;
   retryOf: string | null;
   createdAt: string;
+  timeSpentMs?: number | null;
+  overTime?: boolean;
+  hintUsed?: boolean;
+  adaptiveOf?: string | null;
+  probesKeyPoint?: string | null;
 }
 
 export interface TurnsRepo {
@@ -93,16 +109,16 @@ export interface TurnsRepo {
 export function createTurnsRepo(db: Db): TurnsRepo {
   const insert = db.prepare(
     `INSERT INTO turns (id, session_id, seq, step, question_id, kind, question, answer, attempt, retry_of,
-                        status, created_at, updated_at)
+                        status, created_at, updated_at, time_spent_ms, over_time, hint_used, adaptive_of, probes_key_point)
      VALUES (@id, @sessionId,
              (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE session_id = @sessionId),
              @step, @questionId, @kind, @question, @answer,
-             (SELECT COUNT(*) + 1 FROM turns WHERE session_id = @sessionId AND step = @step),
-             @retryOf, 'pending', @createdAt, @createdAt)`,
+             (SELECT COUNT(*) + 1 FROM turns WHERE session_id = @sessionId AND step = @step AND adaptive_of IS NULL AND @adaptiveOf IS NULL),
+             @retryOf, 'pending', @createdAt, @createdAt, @timeSpentMs, @overTime, @hintUsed, @adaptiveOf, @probesKeyPoint)`,
   );
   const get = db.prepare('SELECT * FROM turns WHERE id = ?');
   const bySession = db.prepare('SELECT * FROM turns WHERE session_id = ? ORDER BY seq');
-  const latest = db.prepare('SELECT * FROM turns WHERE session_id = ? AND step = ? ORDER BY seq DESC LIMIT 1');
+  const latest = db.prepare('SELECT * FROM turns WHERE session_id = ? AND step = ? AND adaptive_of IS NULL ORDER BY seq DESC LIMIT 1');
   const grading = db.prepare(
     `UPDATE turns SET status = 'pending', failure_reason = NULL, failure_detail = NULL,
        grading_runs = grading_runs + 1, updated_at = ? WHERE id = ?`,
@@ -119,7 +135,7 @@ export function createTurnsRepo(db: Db): TurnsRepo {
   const counts = db.prepare('SELECT status, COUNT(*) AS n FROM turns GROUP BY status');
   const CountRow = z.object({ status: TurnStatus, n: z.number().int() });
 
-  const parse = (row: unknown) => parseRow('turns', TurnRow, row);
+  const parse = parseTurnRow;
   const read = (id: string) => {
     const row = get.get(id);
     return row === undefined ? undefined : parse(row);
@@ -132,7 +148,14 @@ export function createTurnsRepo(db: Db): TurnsRepo {
 
   return {
     insertPending(t) {
-      insert.run(t);
+      insert.run({
+        ...t,
+        timeSpentMs: t.timeSpentMs ?? null,
+        overTime: t.overTime ? 1 : 0,
+        hintUsed: t.hintUsed ? 1 : 0,
+        adaptiveOf: t.adaptiveOf ?? null,
+        probesKeyPoint: t.probesKeyPoint ?? null,
+      });
       return mustRead(t.id);
     },
     get: read,

@@ -12,8 +12,14 @@ const JS = 'text/javascript; charset=utf-8';
 /** Every file the page may load; anything else under /static is a 404. */
 export const ASSETS = {
   'chat.js': JS,
+  'composer.js': JS,
+  'countdown.js': JS,
   'dom.js': JS,
   'grade-card.js': JS,
+  'profile.js': JS,
+  'setup.js': JS,
+  'summary.js': JS,
+  'text-limit.js': JS,
   'transcript.js': JS,
   'chat.css': 'text/css; charset=utf-8',
 } as const;

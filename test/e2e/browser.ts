@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { Judge } from '../../src/judge/judge.js';
 import { seededRandom } from '../../src/sessions/plan.js';
 import type { Store } from '../../src/store/store.js';
@@ -37,9 +37,13 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** The app as `main.ts` wires it, served in-process on a free port with a database in a temp folder. */
-export async function startApp(judge: Judge, dir: string, seed = 3): Promise<RunningApp> {
-  const { app, store, errors } = testCoach({ DB_PATH: join(dir, `coach-${judge.kind}.db`) }, { judge, random: seededRandom(seed) });
+/**
+ * The app as `main.ts` wires it, served in-process on a free port with a database in a temp folder.
+ * `now`: the server's clock (default the real one), for tests that move time on.
+ */
+export async function startApp(judge: Judge, dir: string, seed = 3, now?: () => Date): Promise<RunningApp> {
+  const db = join(dir, `coach-${judge.kind}-${Math.random().toString(36).slice(2)}.db`);
+  const { app, store, errors } = testCoach({ DB_PATH: db }, { judge, random: seededRandom(seed), ...(now ? { now } : {}) });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
@@ -59,8 +63,11 @@ export async function startApp(judge: Judge, dir: string, seed = 3): Promise<Run
   };
 }
 
-/** `extraArgs`: more chromium flags, e.g. `--host-resolver-rules` to give test names to 127.0.0.1. */
-export async function launchBrowser(extraArgs: string[] = []): Promise<{ context: BrowserContext; dir: string; close(): Promise<void> }> {
+/**
+ * `extraArgs`: more chromium flags, e.g. `--host-resolver-rules` to give test names to 127.0.0.1.
+ * `phone`: a 390 px touch screen without a mouse (`pointer: coarse`, `hover: none`).
+ */
+export async function launchBrowser(extraArgs: string[] = [], { phone = false } = {}): Promise<{ context: BrowserContext; dir: string; close(): Promise<void> }> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`no chromium at ${CHROMIUM_PATH}: install it with "apt-get update && apt-get install -y chromium" or set CHROMIUM_PATH`);
   }
@@ -70,7 +77,8 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<{ context
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [...CHROMIUM_ARGS, ...extraArgs],
-    viewport: { width: 1100, height: 900 },
+    viewport: phone ? { width: 390, height: 844 } : { width: 1100, height: 900 },
+    ...(phone ? { hasTouch: true, isMobile: true } : {}),
   });
   return {
     context,
@@ -80,4 +88,39 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<{ context
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A page that records any script error, console error or dialog (an executed `alert` would open one). */
+export async function openPage(context: BrowserContext, url: string) {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  await page.goto(url);
+  return { page, problems };
+}
+
+export const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOT_DIR, name), fullPage: true });
+
+/** The bank's reference answer for the main question now on screen: a strong answer. */
+export async function strongAnswerFor(page: Page): Promise<string> {
+  const text = (await page.locator('li.question.current .q-text').textContent()) ?? '';
+  const q = bank.bank.questions.find((x) => x.title === text);
+  if (!q) throw new Error(`question on screen is not a main question of the bank: ${text}`);
+  return q.referenceAnswer;
+}
+
+/** Type an answer, send it with Ctrl+Enter and wait for its grade card. */
+export async function send(page: Page, text: string) {
+  const results = await page.locator('li.msg.result').count();
+  await page.locator('#answer').fill(text);
+  await page.locator('#answer').press('Control+Enter');
+  // Wait for the grade card to replace the grading placeholder.
+  await page.locator('li.msg.result:not(.grading)').nth(results).waitFor();
 }

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedJudge } from '../../src/judge/embedded/embedded-judge.js';
 import { scriptedJudge, swappedVerdict, unscoredVerdict } from '../helpers/fake-judge.js';
-import { bank, launchBrowser, type RunningApp, SCREENSHOT_DIR, startApp } from './browser.js';
+import { bank, launchBrowser, openPage as openIn, type RunningApp, SCREENSHOT_DIR, send, shot, startApp, strongAnswerFor } from './browser.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -20,39 +20,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** A page that fails the test on any script error or dialog (an executed `alert` would open one). */
-async function openPage(url: string) {
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('dialog', (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  await page.goto(url);
-  return { page, problems };
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOT_DIR, name), fullPage: true });
-
-/** The bank's reference answer for the question now on screen: a strong answer. */
-async function strongAnswerFor(page: Page): Promise<string> {
-  const text = (await page.locator('li.question.current .q-text').textContent()) ?? '';
-  const q = bank.bank.questions.find((x) => x.title === text);
-  if (!q) throw new Error(`question on screen is not a main question of the bank: ${text}`);
-  return q.referenceAnswer;
-}
-
-async function send(page: Page, text: string) {
-  const results = await page.locator('li.msg.result').count();
-  await page.locator('#answer').fill(text);
-  await page.locator('#answer').press('Control+Enter');
-  // Wait for the grade card to replace the grading placeholder.
-  await page.locator('li.msg.result:not(.grading)').nth(results).waitFor();
-}
+const openPage = (url: string) => openIn(context, url);
 
 describe('web chat with the embedded judge', () => {
   it('runs a 2-question session: grade with evidence, model answer, retry, follow-up, XSS as text, summary, reload', async () => {
@@ -71,6 +39,8 @@ describe('web chat with the embedded judge', () => {
     await current.waitFor();
     await expect.poll(() => current.locator('.meta').textContent()).toMatch(/^Question 1 of 2 (Conceptual|Scenario) (Easy|Medium|Hard) Drift and monitoring$/);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('answer');
+    // A desktop with a mouse: the keyboard shortcut is offered.
+    expect(await page.locator('.kbd-hint').isVisible()).toBe(true);
 
     // A weak first answer, then the counter and Ctrl+Enter.
     await page.locator('#answer').fill('The model gets worse over time.');
@@ -85,6 +55,9 @@ describe('web chat with the embedded judge', () => {
     expect(await caveat.isVisible()).toBe(true);
     expect(await caveat.textContent()).toMatch(/checks which key points your answer covers, not whether each statement in it is correct.*OPENAI_API_KEY/);
 
+    // What to add, one line per missed key point, as the server wrote it.
+    expect(await firstCard.locator('ul.advice li').first().textContent()).toMatch(/^To reach (weak|adequate|strong|excellent): /);
+
     // Retry the same question with a strong answer.
     await firstCard.getByRole('button', { name: 'Retry this question' }).click();
     expect(await page.locator('#retry-note').isVisible()).toBe(true);
@@ -93,7 +66,7 @@ describe('web chat with the embedded judge', () => {
     expect(q1).toBeDefined();
     await send(page, q1?.referenceAnswer ?? '');
     const retryCard = page.locator('li.msg.result-graded').nth(1);
-    expect(await page.locator('li.msg.answer .meta').nth(1).textContent()).toBe('Your answer (attempt 2)');
+    expect(await page.locator('li.msg.answer .meta').nth(1).textContent()).toMatch(/^Your answer \(attempt 2\) · \d+ s$/);
     const retryScore = Number(await retryCard.locator('.score-num').textContent());
     // The model answer reads as "strong" (level 4) or better: ridge weights pull the very top towards the mean.
     expect(retryScore).toBeGreaterThanOrEqual(3.5);
@@ -103,7 +76,6 @@ describe('web chat with the embedded judge', () => {
     const evidence = (await covered.first().locator('blockquote.evidence').textContent()) ?? '';
     expect(evidence.replace(/^Evidence from your answer: /, '').length).toBeGreaterThan(10);
     expect(q1?.referenceAnswer).toContain(evidence.replace(/^Evidence from your answer: /, ''));
-    expect(await retryCard.locator('h4', { hasText: 'Strengths' }).count()).toBe(1);
 
     // Model answer and explanation appear only when asked for.
     const reveal = retryCard.locator('button[aria-controls]');

@@ -7,6 +7,7 @@ import { NotFoundError } from '../../errors.js';
 import { describeRoute, type RouteSpec } from '../openapi/route-spec.js';
 import { commonErrors, ErrorBody, QuestionDetail, QuestionList } from '../schemas.js';
 import { validQuery } from '../validate.js';
+import { FacetsSchema } from '../../sessions/profile-schemas.js';
 
 const ListQuery = z.strictObject({
   topic: z.string().min(1).optional(),
@@ -57,6 +58,13 @@ const listSpec: RouteSpec = {
   responses: { 200: { description: 'The matching questions and the areas', schema: QuestionList }, 400: commonErrors[400], 401: commonErrors[401], 429: commonErrors[429] },
 };
 
+const facetsSpec: RouteSpec = {
+  tag: 'questions',
+  summary: 'The filter values the bank has',
+  description: 'Topics (areas), types and difficulties of at least one question: a session filter of any of these matches.',
+  responses: { 200: { description: 'The values', schema: FacetsSchema }, 401: commonErrors[401], 429: commonErrors[429] },
+};
+
 const detailSpec: RouteSpec = {
   tag: 'questions',
   summary: 'One question and its follow-up',
@@ -72,7 +80,7 @@ const detailSpec: RouteSpec = {
   },
 };
 
-export function questionRoutes(bank: BankIndex, guard: RouteGuard) {
+export function questionRoutes(bank: BankIndex, facets: () => z.infer<typeof FacetsSchema>, guard: RouteGuard) {
   // The chat page lists the questions too.
   const read = guard({ rate: 'read', page: true });
   return new Hono()
@@ -80,6 +88,8 @@ export function questionRoutes(bank: BankIndex, guard: RouteGuard) {
       const filter = validQuery(c, ListQuery);
       return c.json({ questions: bank.questions(filter).map(questionSummary), areas: bank.areas() });
     })
+    // Before `/:id`, which would take "facets" for a question id.
+    .get('/facets', describeRoute(facetsSpec), read, (c) => c.json(facets()))
     .get('/:id', describeRoute(detailSpec), read, (c) => {
       const { reveal } = validQuery(c, DetailQuery);
       const q = bank.question(c.req.param('id'));

@@ -1,7 +1,28 @@
-// The card under an answer: the grade with its evidence, or why there is none yet.
+// @ts-check
+// The card under an answer: the grade with its evidence and what to add, or why there is none yet.
 import { el, fmtScore, nextId } from './dom.js';
 
-const REASONS = {
+/**
+ * @typedef {import('../client-types.js').TurnView} TurnView
+ * @typedef {import('../client-types.js').Grade} Grade
+ * @typedef {import('../client-types.js').KeyPointResult} KeyPointResult
+ * @typedef {import('../client-types.js').TurnFailureReason} TurnFailureReason
+ * @typedef {import('../client-types.js').Advice} Advice
+ * @typedef {import('../client-types.js').Reference} Reference
+ */
+
+/**
+ * What the card does when its buttons are pressed; each is given the card and the turn.
+ * @typedef {object} CardActions
+ * @property {(item: HTMLElement, turn: TurnView, button: HTMLButtonElement) => void} regrade
+ * @property {(turn: TurnView) => Promise<Reference | null>} reveal fetch the model answer (null: not allowed now)
+ * @property {(turn: TurnView) => void} answerAdaptive start answering the judge's own follow-up
+ * @property {(turn: TurnView) => boolean} canReveal whether the model answer may be shown now
+ * @property {(turn: TurnView) => boolean} canAnswerAdaptive whether this turn's adaptive follow-up can be answered now
+ */
+
+/** A plain sentence for every reason a turn can have no grade. @type {Record<TurnFailureReason, string>} */
+export const REASONS = {
   refusal: 'the judge refused to grade it',
   truncated: "the judge's reply was cut off",
   'invalid-output': 'the judge replied with something that is not a valid grade',
@@ -12,18 +33,19 @@ const REASONS = {
   overloaded: 'the coach is busy right now; try grading it again in a few seconds',
 };
 
+/** @param {Pick<Grade['judge'], 'kind' | 'model'> | null | undefined} judge */
 export function judgeName(judge) {
   if (!judge) return 'unknown judge';
   return judge.kind === 'embedded' ? 'Embedded judge (offline, no LLM)' : `LLM judge: ${judge.model}`;
 }
 
-function list(items, cls) {
-  return el('ul', { class: cls }, items.map((t) => el('li', { text: t })));
-}
+/** @param {string[]} items @param {string} cls */
+const list = (items, cls) => el('ul', { class: cls }, items.map((t) => el('li', { text: t })));
 
 const VERDICT_TEXT = { covered: 'Covered', partial: 'Partly covered', missing: 'Missing' };
 const VERDICT_MARK = { covered: '✓', partial: '◐', missing: '✗' };
 
+/** @param {KeyPointResult[]} keyPoints */
 function keyPointsBlock(keyPoints) {
   return el(
     'ul',
@@ -31,12 +53,12 @@ function keyPointsBlock(keyPoints) {
     keyPoints.map((kp) =>
       el(
         'li',
-        { class: `kp kp-${kp.verdict}` },
+        { class: `kp kp-${kp.verdict}`, 'data-key-point': kp.id },
         el(
           'p',
           { class: 'kp-head' },
-          el('span', { class: 'verdict', 'aria-hidden': 'true', text: VERDICT_MARK[kp.verdict] || '' }),
-          el('span', { class: 'verdict-label', text: `${VERDICT_TEXT[kp.verdict] || kp.verdict}:` }),
+          el('span', { class: 'verdict', 'aria-hidden': 'true', text: VERDICT_MARK[kp.verdict] }),
+          el('span', { class: 'verdict-label', text: `${VERDICT_TEXT[kp.verdict]}:` }),
           ' ',
           el('span', { class: 'kp-statement', text: kp.statement }),
         ),
@@ -50,28 +72,23 @@ function keyPointsBlock(keyPoints) {
 }
 
 /**
- * Strengths and gaps. Lines that only restate a key point shown just above (the embedded judge writes
- * "Missing: <statement>") are folded into a count, so the card does not say everything twice.
+ * What to do next, from the structured `advice` (one line per missed or partial key point, written by the
+ * server as "To reach <level>: <what to add>"). The judge's strengths and gaps are shown only where they add
+ * to the key points above: a strength that is a key point's statement is already marked ✓, and the advice
+ * replaces the gap list when there is advice.
+ * @param {Grade} g
+ * @param {Advice[]} advice
  */
-function feedbackBlock(g) {
-  const restates = (t) => g.keyPoints.some((k) => t === k.statement || t.endsWith(`: ${k.statement}`));
-  const by = (v) => g.keyPoints.filter((k) => k.verdict === v).length;
-  const total = g.keyPoints.length;
-  const strengths = g.strengths.filter((t) => !restates(t));
-  const gaps = g.gaps.filter((t) => !restates(t));
-  if (total) {
-    const covered = by('covered');
-    strengths.unshift(covered ? `Covered ${covered} of ${total} key points (marked ✓ above).` : 'No key point fully covered yet.');
-    const missing = by('missing');
-    const partial = by('partial');
-    if (missing || partial) {
-      const parts = [missing ? `${missing} missing (✗)` : '', partial ? `${partial} only partly covered (◐)` : ''].filter(Boolean);
-      gaps.unshift(`Key points: ${parts.join(', ')}; see above.`);
-    }
-  }
+function feedbackBlock(g, advice) {
+  const statements = new Set(g.keyPoints.map((k) => k.statement));
+  const strengths = g.strengths.filter((t) => !statements.has(t));
   const out = [];
+  if (advice.length) {
+    out.push(el('h4', { text: 'To improve' }), el('ul', { class: 'advice' }, advice.map((a) => el('li', { 'data-key-point': a.keyPointId, 'data-status': a.status, text: a.text }))));
+  } else if (g.gaps.length && !g.keyPoints.length) {
+    out.push(el('h4', { text: 'Gaps' }), list(g.gaps, 'gaps'));
+  }
   if (strengths.length) out.push(el('h4', { text: 'Strengths' }), list(strengths, 'strengths'));
-  if (gaps.length) out.push(el('h4', { text: 'Gaps' }), list(gaps, 'gaps'));
   return out;
 }
 
@@ -80,6 +97,7 @@ export const CORRECTNESS_CAVEAT =
   'This offline judge checks which key points your answer covers, not whether each statement in it is correct. ' +
   'To have answers graded for meaning, start the coach with an LLM judge (set OPENAI_API_KEY or OPENAI_BASE_URL).';
 
+/** @param {Grade} grade */
 function judgeBlock(grade) {
   const block = el('div', { class: 'judge-line' });
   block.append(el('p', { text: `Graded by ${judgeName(grade.judge)}` }));
@@ -87,10 +105,9 @@ function judgeBlock(grade) {
   const c = grade.consistency;
   if (grade.judge.kind === 'llm' && c) {
     const orders = el('dl', { class: 'orders' });
-    const show = (v) => (v === null || v === undefined ? 'no score' : fmtScore(v));
-    orders.append(el('dt', { text: 'Reference first' }), el('dd', { text: show(c.referenceFirst) }));
-    orders.append(el('dt', { text: 'Reference last' }), el('dd', { text: show(c.referenceLast) }));
-    if (c.spread !== null && c.spread !== undefined) orders.append(el('dt', { text: 'Spread' }), el('dd', { text: String(c.spread) }));
+    orders.append(el('dt', { text: 'Reference first' }), el('dd', { text: fmtScore(c.referenceFirst) }));
+    orders.append(el('dt', { text: 'Reference last' }), el('dd', { text: fmtScore(c.referenceLast) }));
+    if (c.spread !== null) orders.append(el('dt', { text: 'Spread' }), el('dd', { text: String(c.spread) }));
     block.append(orders);
     if (c.inconsistent) {
       const how = c.resolution === 'low-confidence' ? 'the score is low-confidence' : 'the mean is shown';
@@ -106,45 +123,60 @@ function judgeBlock(grade) {
   return block;
 }
 
-function referenceToggle(turn) {
-  if (!turn.reference) return [];
-  const id = nextId('reference');
-  const panel = el(
+/** @param {Reference} reference @param {string} id */
+function referencePanel(reference, id) {
+  return el(
     'div',
-    { class: 'reference', id, hidden: true },
+    { class: 'reference', id },
     el('h4', { text: 'Model answer' }),
-    el('p', { text: turn.reference.answer }),
-    turn.reference.explanation ? [el('h4', { text: 'Explanation' }), el('p', { text: turn.reference.explanation })] : null,
+    el('p', { text: reference.answer }),
+    reference.explanation ? [el('h4', { text: 'Explanation' }), el('p', { text: reference.explanation })] : null,
   );
-  const button = el('button', {
-    type: 'button',
-    class: 'secondary',
-    'aria-expanded': 'false',
-    'aria-controls': id,
-    text: 'Show model answer',
-    onclick: () => {
-      const open = panel.hidden;
-      panel.hidden = !open;
-      button.setAttribute('aria-expanded', String(open));
-      button.textContent = open ? 'Hide model answer' : 'Show model answer';
-    },
-  });
-  return [button, panel];
 }
 
-/** The card under an answer: the grade, or why there is none yet with a way to grade again. */
-export function resultItem(turn, onRegrade) {
+/**
+ * "Show model answer". The first opening asks the server (which records that the answer was viewed, for the
+ * summary's "model answer seen before retry") unless that is already recorded; then it toggles.
+ * @param {TurnView} turn @param {CardActions} actions @param {HTMLElement} host
+ */
+function referenceToggle(turn, actions, host) {
+  if (!turn.reference && !actions.canReveal(turn)) return [];
+  const id = nextId('reference');
+  /** @type {HTMLElement | null} */
+  let panel = null;
+  const button = el('button', { type: 'button', class: 'secondary reveal', 'aria-expanded': 'false', 'aria-controls': id, text: 'Show model answer' });
+  button.addEventListener('click', async () => {
+    if (!panel) {
+      button.disabled = true;
+      const fetched = turn.modelAnswerViewed ? null : await actions.reveal(turn);
+      button.disabled = false;
+      const reference = fetched ?? turn.reference;
+      if (!reference) return;
+      panel = referencePanel(reference, id);
+      host.append(panel);
+    } else {
+      panel.hidden = !panel.hidden;
+    }
+    const open = !panel.hidden;
+    button.setAttribute('aria-expanded', String(open));
+    button.textContent = open ? 'Hide model answer' : 'Show model answer';
+  });
+  return [button];
+}
+
+/** @param {TurnView} turn @param {CardActions} actions */
+export function resultItem(turn, actions) {
   const item = el('li', { class: 'msg result', 'data-turn-id': turn.id });
-  fillResult(item, turn, onRegrade);
+  fillResult(item, turn, actions);
   return item;
 }
 
-/** (Re)draw a result card in place; `onRegrade(item, turn, button)` runs when "Try grading again" is pressed. */
-export function fillResult(item, turn, onRegrade) {
+/** (Re)draw a result card in place. @param {HTMLElement} item @param {TurnView} turn @param {CardActions} actions */
+export function fillResult(item, turn, actions) {
   item.replaceChildren();
   item.className = `msg result result-${turn.status}`;
   item.removeAttribute('aria-busy');
-  const actions = el('div', { class: 'actions' });
+  const buttons = el('div', { class: 'actions' });
 
   if (turn.status === 'graded' && turn.grade) {
     const g = turn.grade;
@@ -160,22 +192,27 @@ export function fillResult(item, turn, onRegrade) {
     );
     item.setAttribute('aria-labelledby', headingId);
     item.append(judgeBlock(g));
-    if (g.flags && g.flags.length) item.append(el('p', { class: 'warn', text: `Flags: ${g.flags.join(', ')}` }));
+    if (g.flags.length) item.append(el('p', { class: 'warn', text: `Flags: ${g.flags.join(', ')}` }));
     if (g.keyPoints.length) item.append(el('h4', { text: 'Key points' }), keyPointsBlock(g.keyPoints));
-    item.append(...feedbackBlock(g));
-    if (g.adaptiveFollowUp) item.append(el('p', { class: 'adaptive' }, el('strong', { text: 'The judge would also ask: ' }), g.adaptiveFollowUp));
+    item.append(...feedbackBlock(g, turn.advice));
+    if (g.adaptiveFollowUp) {
+      item.append(el('p', { class: 'adaptive' }, el('strong', { text: 'The judge would also ask: ' }), g.adaptiveFollowUp));
+      if (actions.canAnswerAdaptive(turn)) {
+        buttons.append(el('button', { type: 'button', class: 'secondary answer-adaptive', text: 'Answer this follow-up', onclick: () => actions.answerAdaptive(turn) }));
+      }
+    }
   } else if (turn.status === 'pending' && turn.grading) {
     item.setAttribute('aria-busy', 'true');
     item.append(el('p', { class: 'grading-text', text: 'Your answer is saved and being graded…' }));
   } else {
     const why = turn.status === 'failed' && turn.failure
-      ? `it could not be graded: ${REASONS[turn.failure.reason] || turn.failure.reason}${turn.failure.detail ? ` (${turn.failure.detail})` : ''}.`
+      ? `it could not be graded: ${REASONS[turn.failure.reason]}${turn.failure.detail ? ` (${turn.failure.detail})` : ''}.`
       : 'it has not been graded yet (grading was interrupted).';
     item.append(el('p', { class: 'failed-text' }, el('strong', { text: 'Your answer is saved' }), `, but ${why}`));
-    actions.append(
-      el('button', { type: 'button', class: 'regrade', text: 'Try grading again', onclick: (e) => onRegrade(item, turn, e.currentTarget) }),
+    buttons.append(
+      el('button', { type: 'button', class: 'regrade', text: 'Try grading again', onclick: (/** @type {MouseEvent} */ e) => actions.regrade(item, turn, /** @type {HTMLButtonElement} */ (e.currentTarget)) }),
     );
   }
-  actions.append(...referenceToggle(turn));
-  item.append(actions);
+  buttons.append(...referenceToggle(turn, actions, buttons));
+  item.append(buttons);
 }
