@@ -6,7 +6,7 @@ import { JudgeOutputError, JudgeUnavailableError } from '../src/errors.js';
 import { evaluateEmbedded } from '../src/judge/embedded/embedded-judge.js';
 import type { JudgeVerdict } from '../src/judge/judge.js';
 import { createStore } from '../src/store/store.js';
-import { postJson } from './helpers/app.js';
+import { postJson, sqliteOf } from './helpers/app.js';
 import { llmCall, scriptedJudge, swappedVerdict, unscoredVerdict } from './helpers/fake-judge.js';
 import { answer, type SummaryJson, sessionApp, startSession, type TurnJson } from './helpers/session-app.js';
 
@@ -24,7 +24,7 @@ describe('the answer is stored before grading', () => {
       judge: scriptedJudge([
         (task) => {
           // Read through a second view of the same data: what a crash at this instant would leave.
-          seen.push(store.db.prepare('SELECT status, answer, grading_runs FROM turns').all());
+          seen.push(sqliteOf(store).prepare('SELECT status, answer, grading_runs FROM turns').all());
           return evaluateEmbedded(task);
         },
       ]),
@@ -32,7 +32,7 @@ describe('the answer is stored before grading', () => {
     const { session } = await startSession(app, { topic: 'data-drift' });
     await answer(app, session.id, { answer: ANSWER });
     expect(seen).toEqual([[{ status: 'pending', answer: ANSWER, grading_runs: 1 }]]);
-    expect(store.db.inTransaction).toBe(false);
+    expect(sqliteOf(store).inTransaction).toBe(false);
   });
 });
 
@@ -56,7 +56,7 @@ describe('a judge failure loses nothing', () => {
     });
     // The session moves on: the failure is the judge's, not the candidate's.
     expect(r.next?.kind).toBe('follow-up');
-    expect(store.turns.get(r.turn.id)?.status).toBe('failed');
+    expect((await store.turns.get(r.turn.id))?.status).toBe('failed');
     expect(errors).toHaveLength(1); // a 503-class error is logged for the operator
 
     const again = await regrade(app, r.turn.id);
@@ -64,7 +64,7 @@ describe('a judge failure loses nothing', () => {
     expect(again.body.turn).toMatchObject({ id: r.turn.id, status: 'graded', failure: null, answer: ANSWER });
     expect(again.body.turn.grade?.consistency).toMatchObject({ referenceFirst: 3, referenceLast: 4 });
     expect(again.body.turn.grade?.score).toBe(3.5);
-    expect(store.turns.get(r.turn.id)).toMatchObject({ status: 'graded', gradingRuns: 2 });
+    expect(await store.turns.get(r.turn.id)).toMatchObject({ status: 'graded', gradingRuns: 2 });
     expect(judge.tasks.map((t) => t.answer)).toEqual([ANSWER, ANSWER]);
   });
 
@@ -73,7 +73,7 @@ describe('a judge failure loses nothing', () => {
     const { session } = await startSession(app, { topic: 'data-drift' });
     const r = await answer(app, session.id, { answer: ANSWER });
     expect(r.turn).toMatchObject({ status: 'failed', grade: null, failure: { reason: 'provider-unavailable', detail: 'HTTP 503 from the provider' } });
-    expect(store.db.prepare('SELECT score FROM turns WHERE id = ?').pluck().get(r.turn.id)).toBeNull();
+    expect(sqliteOf(store).prepare('SELECT score FROM turns WHERE id = ?').pluck().get(r.turn.id)).toBeNull();
 
     const s = await (await app.request(`/api/sessions/${session.id}`)).json() as { summary: SummaryJson; turns: TurnJson[] };
     expect(s.summary).toMatchObject({ graded: 0, meanScore: null, ungraded: [{ turnId: r.turn.id, status: 'failed' }] });
@@ -167,9 +167,9 @@ describe('the LLM call audit log', () => {
     const { app, store } = sessionApp({ judge });
     const { session } = await startSession(app, { topic: 'data-drift' });
     const r = await answer(app, session.id, { answer: ANSWER });
-    expect(store.llmCalls.byTurn(r.turn.id).map((c) => [c.order, c.error])).toEqual([['reference-first', 'APIConnectionError: ECONNREFUSED']]);
+    expect((await store.llmCalls.byTurn(r.turn.id)).map((c) => [c.order, c.error])).toEqual([['reference-first', 'APIConnectionError: ECONNREFUSED']]);
     await regrade(app, r.turn.id);
-    const calls = store.llmCalls.byTurn(r.turn.id);
+    const calls = await store.llmCalls.byTurn(r.turn.id);
     expect(calls.map((c) => c.order)).toEqual(['reference-first', 'reference-first', 'reference-last']);
     expect(calls[2]).toMatchObject({ model: 'fake-llm-1', promptVersion: 'fake-prompt-1', rawReply: '{"score": 5}', usage: { promptTokens: 120, completionTokens: 30 } });
     expect(calls[2]?.request.messages.at(-1)?.content).toContain(ANSWER);
@@ -186,8 +186,8 @@ describe('restart', () => {
     const { session } = await startSession(firstRun.app, { topic: 'drift-and-monitoring', count: 2 });
     const r1 = await answer(firstRun.app, session.id, { answer: ANSWER });
     // A crash mid-grade: the answer row is committed and the process dies before the grade is written.
-    const crashed = firstRun.store.transaction(() => {
-      const t = firstRun.store.turns.insertPending({
+    const crashed = await firstRun.store.transaction(async (tx) => {
+      const t = await tx.turns.insertPending({
         id: 'crashed-turn',
         sessionId: session.id,
         step: 1,
@@ -198,7 +198,7 @@ describe('restart', () => {
         retryOf: null,
         createdAt: new Date().toISOString(),
       });
-      firstRun.store.sessions.advance(session.id, 2, t.createdAt, null);
+      await tx.sessions.advance(session.id, 2, t.createdAt, null);
       return t;
     });
     firstRun.store.close();
@@ -214,7 +214,7 @@ describe('restart', () => {
     expect(s.turns[0]?.grade).toEqual(r1.turn.grade);
     expect(s.session.answeredSteps).toBe(2);
     expect(s.summary.ungraded).toEqual([{ turnId: crashed.id, questionId: crashed.questionId, status: 'pending' }]);
-    expect(secondRun.store.turns.pending().map((t) => t.id)).toEqual([crashed.id]);
+    expect((await secondRun.store.turns.pending()).map((t) => t.id)).toEqual([crashed.id]);
 
     const again = await regrade(secondRun.app, crashed.id);
     expect(again.body.turn).toMatchObject({ status: 'graded', answer: 'Concept drift: the input-label relationship changes.' });

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serve } from '@hono/node-server';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { buildCoach } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
@@ -30,10 +31,9 @@ async function drain() {
   clearInterval(sampler);
   const stop = createShutdown({ server, gate: services.gate, store: { close: () => undefined }, graceMs: 60_000, log: () => undefined });
   const report = await stop('end of run');
-  const overloaded = z
-    .object({ n: z.number() })
-    .parse(services.store.db.prepare("SELECT COUNT(*) AS n FROM turns WHERE failure_reason = 'overloaded'").get());
-  port?.postMessage({ type: 'drained', graceful: report.graceful, turns: services.store.turns.countByStatus(), overloaded: overloaded.n, maxQueued });
-  services.store.close();
+  const { rows } = await sql`SELECT COUNT(*) AS n FROM turns WHERE failure_reason = 'overloaded'`.execute(services.store.db);
+  const overloaded = z.object({ n: z.number() }).parse(rows[0]);
+  port?.postMessage({ type: 'drained', graceful: report.graceful, turns: await services.store.turns.countByStatus(), overloaded: overloaded.n, maxQueued });
+  await services.store.close();
   port?.close();
 }

@@ -4,13 +4,21 @@ import { ConflictError, NotFoundError } from '../errors.js';
 import type { GradeFn } from '../grading/grade.js';
 import type { SessionRecord } from '../store/sessions-repo.js';
 import { ACCEPT_RETRY_DELAYS_MS, retryWhileBusy } from '../store/busy-retry.js';
-import type { Store } from '../store/store.js';
-import { createTurnGrader } from './grade-turn.js';
+import type { Repos, Store } from '../store/store.js';
+import type { TurnRecord } from '../store/turns-repo.js';
+import { createTurnGrader, DEFAULT_TURN_LEASE_MS } from './grade-turn.js';
 import { pickQuestions, type RandomSource, stepsOf } from './plan.js';
 import type { AnswerRequest, StartSessionRequest } from './schemas.js';
 import { summarize } from './summary.js';
 import type { AnswerResult, QuestionView, SessionSummary, SessionView, TurnView } from './view-schemas.js';
 import { sessionView, turnView } from './views.js';
+
+/** A turn after a (re)grade, with its session and, once finished, the session's summary. */
+export interface Regraded {
+  turn: TurnView;
+  session: SessionView;
+  summary: SessionSummary | null;
+}
 
 export interface SessionServiceDeps {
   store: Store;
@@ -25,6 +33,10 @@ export interface SessionServiceDeps {
   logError?: (err: unknown) => void;
   /** Prompt A/B variant of a new session, stored with it so all its answers meet the same prompt. */
   assignVariant?: (sessionId: string) => 'A' | 'B';
+  /** This instance's name on the turns it grades. Default: a random UUID per service. */
+  instanceId?: string;
+  /** Lease of a turn being graded (`TURN_LEASE_MS`). Default 30 s. */
+  leaseMs?: number;
 }
 
 
@@ -34,7 +46,7 @@ export interface SessionServiceDeps {
  *
  * @example
  * const sessions = createSessionService({ store, bank, grade });
- * const { session, question } = sessions.start({ topic: 'drift-and-monitoring', count: 2 });
+ * const { session, question } = await sessions.start({ topic: 'drift-and-monitoring', count: 2 });
  * const result = await sessions.answer(session.id, { answer: 'Data drift is ...' });
  */
 export function createSessionService(deps: SessionServiceDeps) {
@@ -43,21 +55,27 @@ export function createSessionService(deps: SessionServiceDeps) {
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
   const logError = deps.logError ?? ((err: unknown) => console.error(err));
-  const grader = createTurnGrader({ store, grade: deps.grade, now, logError });
+  const instanceId = deps.instanceId ?? randomUUID();
+  const grader = createTurnGrader({ store, grade: deps.grade, now, logError, instanceId, leaseMs: deps.leaseMs ?? DEFAULT_TURN_LEASE_MS });
 
-  const mustSession = (id: string): SessionRecord => {
-    const s = store.sessions.get(id);
+  const mustSession = async (id: string, repos: Repos = store): Promise<SessionRecord> => {
+    const s = await (repos === store ? repos.sessions.get(id) : repos.sessions.getForUpdate(id));
     if (!s) throw new NotFoundError(`id: no session "${id}"`);
     return s;
   };
-  const summaryIfFinished = (s: SessionRecord) =>
-    s.status === 'finished' ? summarize(bank, store.turns.bySession(s.id)) : null;
+  const summaryIfFinished = async (s: SessionRecord) =>
+    s.status === 'finished' ? summarize(bank, await store.turns.bySession(s.id)) : null;
+
+  async function afterGrade(graded: TurnRecord): Promise<Regraded> {
+    const session = await mustSession(graded.sessionId);
+    return { turn: turnView(bank, session, graded), session: sessionView(bank, session), summary: await summaryIfFinished(session) };
+  }
 
   return {
-    start(request: StartSessionRequest): { session: SessionView; question: QuestionView } {
+    async start(request: StartSessionRequest): Promise<{ session: SessionView; question: QuestionView }> {
       const questions = pickQuestions(bank, request, random);
       const id = newId();
-      const session = store.sessions.insert({
+      const session = await store.sessions.insert({
         id,
         variant: deps.assignVariant?.(id) ?? null,
         createdAt: now().toISOString(),
@@ -77,9 +95,10 @@ export function createSessionService(deps: SessionServiceDeps) {
     /** `inputFlags`: what was done to the answer's text before it came here; recorded on the grade. */
     async answer(sessionId: string, request: AnswerRequest, options: { inputFlags?: string[] } = {}): Promise<AnswerResult> {
       // Committed before grading starts: from here on the answer survives a judge failure or a crash. The
-      // session is read inside the write transaction, so two servers on one database cannot take the same step.
-      const accept = () => store.transaction(() => {
-        const before = mustSession(sessionId);
+      // session is read and locked inside the write transaction, so two instances on one database cannot take
+      // the same step.
+      const accept = () => store.transaction(async (tx) => {
+        const before = await mustSession(sessionId, tx);
         if (before.status === 'finished') throw new ConflictError(`id: session ${sessionId} is finished; start a new one`);
         if (request.retry && before.cursor === 0) throw new ConflictError('retry: nothing has been answered yet');
         const steps = stepsOf(before.plan);
@@ -87,9 +106,11 @@ export function createSessionService(deps: SessionServiceDeps) {
         const questionId = steps[step];
         const gradable = questionId === undefined ? undefined : bank.gradable(questionId);
         if (!gradable) throw new ConflictError(`id: question ${questionId ?? `#${step}`} of this session is no longer in the bank`);
-        const at = now().toISOString();
-        const previous = request.retry ? store.turns.latestForStep(sessionId, step) : undefined;
-        const inserted = store.turns.insertPending({
+        const started = now();
+        const at = started.toISOString();
+        const previous = request.retry ? await tx.turns.latestForStep(sessionId, step) : undefined;
+        // Grading starts in the same commit (run counted, lease taken): under load every durable commit counts.
+        const inserted = await tx.turns.insertPending({
           id: newId(),
           sessionId,
           step,
@@ -99,46 +120,51 @@ export function createSessionService(deps: SessionServiceDeps) {
           answer: request.answer,
           retryOf: previous?.id ?? null,
           createdAt: at,
-        });
+        }, grader.claimFrom(started));
         if (!request.retry) {
           const cursor = step + 1;
-          store.sessions.advance(sessionId, cursor, at, cursor >= steps.length ? at : null);
+          await tx.sessions.advance(sessionId, cursor, at, cursor >= steps.length ? at : null);
         }
-        // Counted as a grading run in the same commit: under load every durable commit (an fsync) counts.
-        store.turns.markGrading(inserted.id, at);
         return inserted;
       });
       // A lock another process holds briefly is waited out, awaited; a longer one is a 503 and nothing is stored.
       const turn = await retryWhileBusy(accept, ACCEPT_RETRY_DELAYS_MS);
 
-      const graded = await grader.gradeTurn(turn, { runCounted: true, ...(options.inputFlags ? { inputFlags: options.inputFlags } : {}) });
-      const after = mustSession(sessionId);
+      const graded = await grader.gradeTurn(turn, { claimed: true, ...(options.inputFlags ? { inputFlags: options.inputFlags } : {}) });
+      const after = await mustSession(sessionId);
       const view = sessionView(bank, after);
-      return { turn: turnView(bank, after, graded), next: view.current, session: view, summary: summaryIfFinished(after) };
+      return { turn: turnView(bank, after, graded), next: view.current, session: view, summary: await summaryIfFinished(after) };
     },
 
     /** Grade a pending or failed turn again. A graded turn, or one being graded now, is a 409. */
-    async regrade(turnId: string): Promise<{ turn: TurnView; session: SessionView; summary: SessionSummary | null }> {
-      const turn = store.turns.get(turnId);
+    async regrade(turnId: string): Promise<Regraded> {
+      const turn = await store.turns.get(turnId);
       if (!turn) throw new NotFoundError(`id: no turn "${turnId}"`);
       if (turn.status === 'graded') throw new ConflictError(`id: turn ${turnId} is already graded`);
       if (!bank.gradable(turn.questionId)) throw new ConflictError(`id: question ${turn.questionId} of this turn is no longer in the bank`);
-      const graded = await grader.gradeTurn(turn);
-      const session = mustSession(graded.sessionId);
-      return { turn: turnView(bank, session, graded), session: sessionView(bank, session), summary: summaryIfFinished(session) };
+      return afterGrade(await grader.gradeTurn(turn));
     },
 
-    get(sessionId: string): { session: SessionView; turns: TurnView[]; summary: SessionSummary } {
-      const session = mustSession(sessionId);
-      const turns = store.turns.bySession(sessionId);
+    async get(sessionId: string): Promise<{ session: SessionView; turns: TurnView[]; summary: SessionSummary }> {
+      const session = await mustSession(sessionId);
+      const turns = await store.turns.bySession(sessionId);
       return { session: sessionView(bank, session), turns: turns.map((t) => turnView(bank, session, t, grader.isGrading(t.id))), summary: summarize(bank, turns) };
     },
 
-    turn(turnId: string): { turn: TurnView } {
-      const turn = store.turns.get(turnId);
+    async turn(turnId: string): Promise<{ turn: TurnView }> {
+      const turn = await store.turns.get(turnId);
       if (!turn) throw new NotFoundError(`id: no turn "${turnId}"`);
-      return { turn: turnView(bank, mustSession(turn.sessionId), turn, grader.isGrading(turn.id)) };
+      return { turn: turnView(bank, await mustSession(turn.sessionId), turn, grader.isGrading(turn.id)) };
     },
+
+    /** Grade a turn whose lease this instance already took (the recovery sweep's `claimAbandoned`). */
+    async gradeClaimed(turn: TurnRecord): Promise<Regraded> {
+      if (!bank.gradable(turn.questionId)) throw new ConflictError(`id: question ${turn.questionId} of this turn is no longer in the bank`);
+      return afterGrade(await grader.gradeTurn(turn, { claimed: true }));
+    },
+
+    /** The lease this instance takes now, for `turns.claimAbandoned`. */
+    claimFrom: grader.claimFrom,
 
     /** Whether this process is grading the turn right now (a pending turn that is not was interrupted). */
     isGrading: grader.isGrading,

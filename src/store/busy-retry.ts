@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { databaseBusy } from './db.js';
+import { databaseBusy } from './db-errors.js';
 
 /** Pauses between attempts to save a grade: about 1.5 s in all, awaited, so other requests are served meanwhile. */
 export const BUSY_RETRY_DELAYS_MS = [50, 100, 200, 400, 800] as const;
@@ -11,10 +11,10 @@ export const ACCEPT_RETRY_DELAYS_MS = [10, 25, 50, 100, 200] as const;
  * holds the database lock, try it again after each delay. The wait is asynchronous: the event loop keeps serving.
  * Still busy after the last delay, the busy error is thrown.
  */
-export async function retryWhileBusy<T>(write: () => T, delaysMs: readonly number[] = BUSY_RETRY_DELAYS_MS): Promise<T> {
+export async function retryWhileBusy<T>(write: () => Promise<T>, delaysMs: readonly number[] = BUSY_RETRY_DELAYS_MS): Promise<T> {
   for (const delay of delaysMs) {
     try {
-      return write();
+      return await write();
     } catch (err) {
       if (!databaseBusy(err)) throw err;
       await sleep(delay);

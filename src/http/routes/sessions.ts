@@ -26,7 +26,7 @@ export function sessionRoutes(sessions: SessionService, guard: RouteGuard) {
       const request = parseWith(StartSessionRequest, value);
       return c.json(await retryWhileBusy(() => sessions.start(request), ACCEPT_RETRY_DELAYS_MS), 201);
     })
-    .get('/:id', read, (c) => c.json(sessions.get(c.req.param('id'))))
+    .get('/:id', read, async (c) => c.json(await sessions.get(c.req.param('id'))))
     .post('/:id/answers', guard({ rate: 'grading', page: true }), jsonOnly(), async (c) => {
       const { value: body, cleaned } = await untrustedJsonBody(c);
       assertAnswerLength(body);

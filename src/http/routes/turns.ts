@@ -11,7 +11,7 @@ import { jsonOnly } from '../middleware/json-only.js';
 export function turnRoutes(sessions: SessionService, guard: RouteGuard) {
   const read = guard({ rate: 'read', page: true });
   return new Hono()
-    .get('/:id', read, (c) => c.json(sessions.turn(c.req.param('id'))))
+    .get('/:id', read, async (c) => c.json(await sessions.turn(c.req.param('id'))))
     // No body is read; one that is sent must still be JSON, like every POST of the API.
     .post('/:id/regrade', guard({ rate: 'grading', page: true }), jsonOnly({ allowEmpty: true }), async (c) => c.json(await sessions.regrade(c.req.param('id'))))
     // Any other path under /api/turns: a read the page may make (then a 404).
