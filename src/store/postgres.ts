@@ -61,6 +61,10 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
   });
   const logError = options.logError ?? ((err: unknown) => console.error(err));
   pool.on('error', (err) => logError(new Error(`database connection lost (the pool reconnects on the next query): ${err.message}`)));
+  // A connection that dies while checked out (between the statements of a transaction) emits 'error' on
+  // its client, which the pool listens to only while the client is idle: unheard, it would crash the
+  // process. The statement in flight gets the error itself, and the pool drops the client when released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
