@@ -197,6 +197,8 @@ export function composeServices(config: Config, options: CoachOverrides = {}): S
     logError,
     assignVariant: served.assign,
     leaseMs: config.TURN_LEASE_MS,
+    // A shutdown waits for an answer's whole path, not only its grade: the save after it uses the database.
+    track: gate.track,
     ...(options.random ? { random: options.random } : {}),
     ...(options.now ? { now: options.now } : {}),
   });

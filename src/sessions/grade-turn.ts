@@ -1,7 +1,7 @@
 import { CoachError, ConflictError, DatabaseBusyError, DatabaseUnavailableError, OverloadedError } from '../errors.js';
 import { failureOf } from '../grading/grade-failure.js';
 import type { Grade } from '../grading/grade-schema.js';
-import { retryWhileBusy } from '../store/busy-retry.js';
+import { BUSY_RETRY_DELAYS_MS, busyOrUnreachable, retryWhileBusy } from '../store/busy-retry.js';
 import { databaseBusy, databaseUnreachable } from '../store/db-errors.js';
 import type { GradeFn } from '../grading/grade.js';
 import type { Store } from '../store/store.js';
@@ -91,10 +91,13 @@ export function createTurnGrader(deps: TurnGraderDeps) {
       // under a lease that runs out, and the client is told so: a 503 with the turn's id, never a grade that
       // was shown and then lost.
       try {
-        return await retryWhileBusy(() =>
-          graded
-            ? store.turns.markGraded(current.id, graded, now().toISOString(), instanceId)
-            : store.turns.markFailed(current.id, failure, now().toISOString(), instanceId),
+        return await retryWhileBusy(
+          () =>
+            graded
+              ? store.turns.markGraded(current.id, graded, now().toISOString(), instanceId)
+              : store.turns.markFailed(current.id, failure, now().toISOString(), instanceId),
+          BUSY_RETRY_DELAYS_MS,
+          busyOrUnreachable,
         );
       } catch (err) {
         const extra = { cause: err, extra: { turnId: current.id } };

@@ -37,6 +37,8 @@ export interface SessionServiceDeps {
   instanceId?: string;
   /** Lease of a turn being graded (`TURN_LEASE_MS`). Default 30 s. */
   leaseMs?: number;
+  /** Counts an answer's whole path (commit, grade, save) as in flight, so a shutdown waits for it (the gate's `track`). */
+  track?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 
@@ -56,6 +58,7 @@ export function createSessionService(deps: SessionServiceDeps) {
   const newId = deps.newId ?? randomUUID;
   const logError = deps.logError ?? ((err: unknown) => console.error(err));
   const instanceId = deps.instanceId ?? randomUUID();
+  const track = deps.track ?? (<T>(work: () => Promise<T>) => work());
   const grader = createTurnGrader({ store, grade: deps.grade, now, logError, instanceId, leaseMs: deps.leaseMs ?? DEFAULT_TURN_LEASE_MS });
 
   const mustSession = async (id: string, repos: Repos = store): Promise<SessionRecord> => {
@@ -69,6 +72,57 @@ export function createSessionService(deps: SessionServiceDeps) {
   async function afterGrade(graded: TurnRecord): Promise<Regraded> {
     const session = await mustSession(graded.sessionId);
     return { turn: turnView(bank, session, graded), session: sessionView(bank, session), summary: await summaryIfFinished(session) };
+  }
+
+  async function answer(sessionId: string, request: AnswerRequest, options: { inputFlags?: string[] }): Promise<AnswerResult> {
+    // Committed before grading starts: from here on the answer survives a judge failure or a crash. The
+    // session is read and locked inside the write transaction, so two instances on one database cannot take
+    // the same step.
+    const accept = () => store.transaction(async (tx) => {
+      const before = await mustSession(sessionId, tx);
+      if (before.status === 'finished') throw new ConflictError(`id: session ${sessionId} is finished; start a new one`);
+      if (request.retry && before.cursor === 0) throw new ConflictError('retry: nothing has been answered yet');
+      const steps = stepsOf(before.plan);
+      const step = request.retry ? before.cursor - 1 : before.cursor;
+      const questionId = steps[step];
+      const gradable = questionId === undefined ? undefined : bank.gradable(questionId);
+      if (!gradable) throw new ConflictError(`id: question ${questionId ?? `#${step}`} of this session is no longer in the bank`);
+      const started = now();
+      const at = started.toISOString();
+      const previous = request.retry ? await tx.turns.latestForStep(sessionId, step) : undefined;
+      // Grading starts in the same commit (run counted, lease taken): under load every durable commit counts.
+      const inserted = await tx.turns.insertPending({
+        id: newId(),
+        sessionId,
+        step,
+        questionId: gradable.id,
+        kind: gradable.kind,
+        question: gradable.question,
+        answer: request.answer,
+        retryOf: previous?.id ?? null,
+        createdAt: at,
+      }, grader.claimFrom(started));
+      if (!request.retry) {
+        const cursor = step + 1;
+        await tx.sessions.advance(sessionId, cursor, at, cursor >= steps.length ? at : null);
+      }
+      return inserted;
+    });
+    // A lock another process holds briefly is waited out, awaited; a longer one is a 503 and nothing is stored.
+    const turn = await retryWhileBusy(accept, ACCEPT_RETRY_DELAYS_MS);
+
+    const graded = await grader.gradeTurn(turn, { claimed: true, ...(options.inputFlags ? { inputFlags: options.inputFlags } : {}) });
+    const after = await mustSession(sessionId);
+    const view = sessionView(bank, after);
+    return { turn: turnView(bank, after, graded), next: view.current, session: view, summary: await summaryIfFinished(after) };
+  }
+
+  async function regrade(turnId: string): Promise<Regraded> {
+    const turn = await store.turns.get(turnId);
+    if (!turn) throw new NotFoundError(`id: no turn "${turnId}"`);
+    if (turn.status === 'graded') throw new ConflictError(`id: turn ${turnId} is already graded`);
+    if (!bank.gradable(turn.questionId)) throw new ConflictError(`id: question ${turn.questionId} of this turn is no longer in the bank`);
+    return afterGrade(await grader.gradeTurn(turn));
   }
 
   return {
@@ -93,58 +147,12 @@ export function createSessionService(deps: SessionServiceDeps) {
     },
 
     /** `inputFlags`: what was done to the answer's text before it came here; recorded on the grade. */
-    async answer(sessionId: string, request: AnswerRequest, options: { inputFlags?: string[] } = {}): Promise<AnswerResult> {
-      // Committed before grading starts: from here on the answer survives a judge failure or a crash. The
-      // session is read and locked inside the write transaction, so two instances on one database cannot take
-      // the same step.
-      const accept = () => store.transaction(async (tx) => {
-        const before = await mustSession(sessionId, tx);
-        if (before.status === 'finished') throw new ConflictError(`id: session ${sessionId} is finished; start a new one`);
-        if (request.retry && before.cursor === 0) throw new ConflictError('retry: nothing has been answered yet');
-        const steps = stepsOf(before.plan);
-        const step = request.retry ? before.cursor - 1 : before.cursor;
-        const questionId = steps[step];
-        const gradable = questionId === undefined ? undefined : bank.gradable(questionId);
-        if (!gradable) throw new ConflictError(`id: question ${questionId ?? `#${step}`} of this session is no longer in the bank`);
-        const started = now();
-        const at = started.toISOString();
-        const previous = request.retry ? await tx.turns.latestForStep(sessionId, step) : undefined;
-        // Grading starts in the same commit (run counted, lease taken): under load every durable commit counts.
-        const inserted = await tx.turns.insertPending({
-          id: newId(),
-          sessionId,
-          step,
-          questionId: gradable.id,
-          kind: gradable.kind,
-          question: gradable.question,
-          answer: request.answer,
-          retryOf: previous?.id ?? null,
-          createdAt: at,
-        }, grader.claimFrom(started));
-        if (!request.retry) {
-          const cursor = step + 1;
-          await tx.sessions.advance(sessionId, cursor, at, cursor >= steps.length ? at : null);
-        }
-        return inserted;
-      });
-      // A lock another process holds briefly is waited out, awaited; a longer one is a 503 and nothing is stored.
-      const turn = await retryWhileBusy(accept, ACCEPT_RETRY_DELAYS_MS);
-
-      const graded = await grader.gradeTurn(turn, { claimed: true, ...(options.inputFlags ? { inputFlags: options.inputFlags } : {}) });
-      const after = await mustSession(sessionId);
-      const view = sessionView(bank, after);
-      return { turn: turnView(bank, after, graded), next: view.current, session: view, summary: await summaryIfFinished(after) };
+    answer(sessionId: string, request: AnswerRequest, options: { inputFlags?: string[] } = {}): Promise<AnswerResult> {
+      return track(() => answer(sessionId, request, options));
     },
 
     /** Grade a pending or failed turn again. A graded turn, or one being graded now, is a 409. */
-    async regrade(turnId: string): Promise<Regraded> {
-      const turn = await store.turns.get(turnId);
-      if (!turn) throw new NotFoundError(`id: no turn "${turnId}"`);
-      if (turn.status === 'graded') throw new ConflictError(`id: turn ${turnId} is already graded`);
-      if (!bank.gradable(turn.questionId)) throw new ConflictError(`id: question ${turn.questionId} of this turn is no longer in the bank`);
-      return afterGrade(await grader.gradeTurn(turn));
-    },
-
+    regrade: (turnId: string): Promise<Regraded> => track(() => regrade(turnId)),
     async get(sessionId: string): Promise<{ session: SessionView; turns: TurnView[]; summary: SessionSummary }> {
       const session = await mustSession(sessionId);
       const turns = await store.turns.bySession(sessionId);
@@ -158,10 +166,11 @@ export function createSessionService(deps: SessionServiceDeps) {
     },
 
     /** Grade a turn whose lease this instance already took (the recovery sweep's `claimAbandoned`). */
-    async gradeClaimed(turn: TurnRecord): Promise<Regraded> {
-      if (!bank.gradable(turn.questionId)) throw new ConflictError(`id: question ${turn.questionId} of this turn is no longer in the bank`);
-      return afterGrade(await grader.gradeTurn(turn, { claimed: true }));
-    },
+    gradeClaimed: (turn: TurnRecord): Promise<Regraded> =>
+      track(async () => {
+        if (!bank.gradable(turn.questionId)) throw new ConflictError(`id: question ${turn.questionId} of this turn is no longer in the bank`);
+        return afterGrade(await grader.gradeTurn(turn, { claimed: true }));
+      }),
 
     /** The lease this instance takes now, for `turns.claimAbandoned`. */
     claimFrom: grader.claimFrom,

@@ -37,9 +37,9 @@ const types = {
 };
 
 export interface PoolOptions {
-  /** Connections this instance keeps at most. Default 10. */
+  /** Connections this instance keeps at most. Default 20. */
   max?: number;
-  /** How long a query waits for a connection (a new one included) before failing. Default 5000 ms. */
+  /** How long a query waits for a connection (a free one of the pool, or a new one) before failing. Default 10000 ms. */
   connectionTimeoutMs?: number;
   logError?: (err: unknown) => void;
 }
@@ -53,8 +53,8 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
   maskDatabaseUrl(url);
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.max ?? 10,
-    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+    max: options.max ?? 20,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
     idleTimeoutMillis: 30_000,
     types,
     application_name: 'interview-coach',

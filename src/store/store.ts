@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { ConfigError, DatabaseUnusableError } from '../errors.js';
 import { assertWritable, type Db, openDatabase, serving, unusable } from './db.js';
 import { createGradeEventsRepo, type GradeEventsRepo } from './grade-events-repo.js';
@@ -7,6 +7,7 @@ import { migrate, migratePostgres } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
 import { createPool, type PoolOptions, unusablePostgres } from './postgres.js';
 import { createSessionsRepo, type SessionsRepo } from './sessions-repo.js';
+import { CoachSqliteDialect } from './sqlite-dialect.js';
 import type { Engine, Executor, Tables } from './tables.js';
 import { createTurnsRepo, type TurnsRepo } from './turns-repo.js';
 
@@ -95,7 +96,7 @@ export function createStore(options: StoreOptions): Store {
     throw err instanceof ConfigError ? new DatabaseUnusableError(`DB_PATH ${options.path}: ${err.message}`, { cause: err }) : unusable(options.path, err);
   }
   serving(raw, options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs });
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Tables>({ dialect: new CoachSqliteDialect(raw) });
   return {
     kind: 'sqlite',
     db,
@@ -103,7 +104,8 @@ export function createStore(options: StoreOptions): Store {
     ...createRepos(db, 'sqlite'),
     appliedMigrations,
     // IMMEDIATE takes the write lock up front, so two processes cannot both read a cursor and then advance it.
-    // Kysely's own transaction says BEGIN (deferred), so the transaction is spelt out on the one connection.
+    // Kysely's own transaction says BEGIN (deferred), so the transaction is spelt out on the one connection,
+    // which no other query gets until it is released (`CoachSqliteDialect`).
     transaction: (fn) =>
       db.connection().execute(async (conn) => {
         await sql`BEGIN IMMEDIATE`.execute(conn);

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { describe, it } from 'vitest';
 
 /**
@@ -28,33 +27,4 @@ export function describePostgres(name: string, fn: (url: string) => void): void 
   describe.skip(`${name} (${SKIP_REASON})`, () => fn(''));
 }
 
-let counter = 0;
-
-/**
- * A database of its own on the test server, so test files running in parallel never share tables; dropped
- * by `drop()`. Its URL is `TEST_DATABASE_URL` with another database name.
- */
-export async function freshDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `coach_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const u = new URL(baseUrl);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: baseUrl });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
-}
+export { freshDatabase } from '../../scripts/load/fresh-database.js';
