@@ -53,8 +53,8 @@ async function healthzWhile(dir: string, name: string, env: Record<string, strin
   holder?.stdin.end();
   if (holder) await once(holder, 'exit');
   server.close();
-  services.served.flush();
-  services.store.close();
+  await services.served.flush();
+  await services.store.close();
   return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), worst: Math.max(...times), samples };
 }
 

@@ -41,7 +41,7 @@ export async function main(seconds = 3, rounds = 2): Promise<boolean> {
     bare += (await rps(bareApp(body).fetch, seconds)) / rounds;
     full += (await rps(coach.app.fetch, seconds)) / rounds;
   }
-  coach.store.close();
+  await coach.store.close();
   const ratio = full / bare;
   console.log(
     `GET /healthz, autocannon 16 connections, ${rounds} alternating rounds of ${seconds} s: coach ${Math.round(full)} req/s, bare Hono ${Math.round(bare)} req/s; ratio ${ratio.toFixed(2)} (goal >= ${HEALTHZ_RATIO_GOAL}: ${ratio >= HEALTHZ_RATIO_GOAL ? 'met' : 'NOT met'})`,

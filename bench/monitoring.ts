@@ -21,31 +21,31 @@ async function servedGradesPerSecond(dir: string, seconds = 3): Promise<number> 
   const started = performance.now();
   while (performance.now() < started + seconds * 1000) await s.grade(request(n++));
   const perSecond = n / ((performance.now() - started) / 1000);
-  s.served.flush();
-  s.store.close();
+  await s.served.flush();
+  await s.store.close();
   return perSecond;
 }
 
 /** Milliseconds of one drift check (overall and 34 questions) over a log of GRADE_LOG_ROWS scored grades. */
-function driftCheckMs(dir: string): number {
+async function driftCheckMs(dir: string): Promise<number> {
   const store = createStore({ path: join(dir, 'drift.db') });
-  store.transaction(() => {
-    for (let i = 0; i < GRADE_LOG_ROWS; i++) {
-      store.gradeEvents.insert({
+  await store.transaction(async (tx) => {
+    const rows = Array.from({ length: GRADE_LOG_ROWS }, (_, i) => ({
         at: new Date(1_700_000_000_000 + i * 1000).toISOString(), source: 'api', role: 'served', variant: 'A', judgeKind: 'llm', model: 'm',
         promptName: 'default', promptVersion: 'v', sessionId: null, turnId: null, questionId: `q${i % 34}`, pairId: null, answerChars: 300,
         answerWords: 10 + (i % 90), outcome: 'scored', reason: null, score: 1 + (i % 5), rawScore: 1 + (i % 5), inconsistent: false,
         promptTokens: 3000, completionTokens: 300, latencyMs: 900, grade: null,
-      });
-    }
+      }) as const);
+    // In chunks: SQLite binds at most 32,766 parameters in one statement.
+    for (let i = 0; i < rows.length; i += 1000) await tx.gradeEvents.insertMany(rows.slice(i, i + 1000));
   });
   const monitor = createDriftMonitor({ events: store.gradeEvents, targets: [{ variant: 'A', judgeKind: 'llm', model: 'm', promptName: 'default', promptVersion: 'v' }], log: { warn: () => undefined, info: () => undefined } });
-  monitor.report();
+  await monitor.report();
   const runs = 20;
   const started = performance.now();
-  for (let i = 0; i < runs; i++) monitor.report();
+  for (let i = 0; i < runs; i++) await monitor.report();
   const ms = (performance.now() - started) / runs;
-  store.close();
+  await store.close();
   return ms;
 }
 
@@ -53,7 +53,7 @@ export async function main(): Promise<boolean> {
   const dir = mkdtempSync(join(tmpdir(), 'coach-bench-monitoring-'));
   try {
     const perSecond = await servedGradesPerSecond(dir);
-    const ms = driftCheckMs(dir);
+    const ms = await driftCheckMs(dir);
     const servedRatio = perSecond / SERVED_GOAL_PER_SECOND;
     const driftRatio = DRIFT_GOAL_MS / ms;
     console.log(`served grade(): ${Math.round(perSecond)} embedded grades/s with the grade log on disk; ratio to goal ${SERVED_GOAL_PER_SECOND}/s = ${servedRatio.toFixed(2)} (${servedRatio >= 1 ? 'met' : 'NOT met'})`);

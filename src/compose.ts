@@ -21,7 +21,8 @@ import { composeServing } from './experiments/serving.js';
 import type { MonitoringDeps } from './monitoring/monitoring-deps.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { DEFAULT_DB_PATH } from './store/db.js';
-import { createStore, type Store } from './store/store.js';
+import { createPostgresStore, createStore, type Store } from './store/store.js';
+import { ConfigError } from './errors.js';
 import { redactSecrets } from './store/redact.js';
 import { createApp, type App } from './http/app.js';
 import type { ErrorLogger } from './http/on-error.js';
@@ -137,7 +138,19 @@ export interface CoachOverrides extends ComposeOptions {
   driftLog?: { warn: (line: string) => void; info: (line: string) => void };
 }
 
-/** Wire the coach's services from a parsed configuration. Opens the database, no sockets. */
+/**
+ * Open the database the configuration names: PostgreSQL when `DATABASE_URL` is set (connected and migrated
+ * under a lock), else the SQLite file at `DB_PATH`. Give the result to `buildCoach` as `store`.
+ */
+export async function openStore(config: Config, options: { logError?: (err: unknown) => void } = {}): Promise<Store> {
+  if (config.DATABASE_URL) return createPostgresStore({ url: config.DATABASE_URL, ...(options.logError ? { logError: options.logError } : {}) });
+  return createStore({ path: config.DB_PATH ?? DEFAULT_DB_PATH, busyTimeoutMs: config.DB_BUSY_TIMEOUT_MS });
+}
+
+/**
+ * Wire the coach's services from a parsed configuration. Opens the SQLite database when no `store` is given,
+ * no sockets; a PostgreSQL store is opened first with `openStore` (connecting is asynchronous).
+ */
 export function composeServices(config: Config, options: CoachOverrides = {}): Services {
   const bank = options.bank ?? createBankIndex(loadBank(config.BANK_PATH));
   const kind = options.judge?.kind ?? judgeKindFor(config);
@@ -157,6 +170,7 @@ export function composeServices(config: Config, options: CoachOverrides = {}): S
           judge,
           warn,
         });
+  if (config.DATABASE_URL && !options.store) throw new ConfigError('DATABASE_URL is set: open the store with openStore(config) and pass it as `store`');
   const store = options.store ?? createStore({ path: config.DB_PATH ?? DEFAULT_DB_PATH, busyTimeoutMs: config.DB_BUSY_TIMEOUT_MS });
   // The default logger masks: an error's text (or its cause's) may echo the configured key.
   const logError: ErrorLogger = options.logError ?? ((err) => console.error(redactSecrets(inspect(err))));
@@ -193,6 +207,9 @@ export function composeServices(config: Config, options: CoachOverrides = {}): S
     logError,
     assignVariant: served.assign,
     mockSecondsPerQuestion: config.MOCK_SECONDS_PER_QUESTION,
+    leaseMs: config.TURN_LEASE_MS,
+    // A shutdown waits for an answer's whole path, not only its grade: the save after it uses the database.
+    track: gate.track,
     ...(options.random ? { random: options.random } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
@@ -221,7 +238,7 @@ export function composeServices(config: Config, options: CoachOverrides = {}): S
 /** The coach: its services and the HTTP app over them. The one assembly of production, load test, bench and tests. */
 export function buildCoach(config: Config, overrides: CoachOverrides = {}): Services & { app: App } {
   const services = composeServices(config, overrides);
-  return { ...services, app: createApp(services) };
+  return { ...services, app: createApp({ ...services, database: services.store }) };
 }
 
 /**

@@ -93,6 +93,16 @@ export const Env = z.object({
   EVAL_CACHE_DIR: opt(z.string()),
   /** SQLite file for sessions, answers and the LLM audit log; `:memory:` keeps nothing. Default `var/coach.db`. */
   DB_PATH: opt(z.string()),
+  /**
+   * `postgres://user:password@host:port/database`: keep everything in PostgreSQL instead of the SQLite file,
+   * so several instances can serve one set of sessions. The password is masked in every log and error.
+   */
+  DATABASE_URL: opt(z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')),
+  /**
+   * Lease of an answer being graded (ms), renewed while the grade runs: an answer whose instance died
+   * mid-grade is finished by another instance this long after its last renewal.
+   */
+  TURN_LEASE_MS: withDefault(z.coerce.number().int().min(1000).max(600_000), 30_000),
   /** Comma-separated bearer keys; when set, the API requires one. */
   API_KEYS: withDefault(
     z.string().transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean)),

@@ -178,5 +178,15 @@ export class DatabaseBusyError extends CoachError {
   }
 }
 
+/**
+ * The database server cannot be reached (connection refused or dropped, server restarting). Nothing the
+ * request asked for was acknowledged; the pool reconnects, so the client retries after `retryAfterSeconds`.
+ */
+export class DatabaseUnavailableError extends CoachError {
+  override readonly status = 503;
+  override readonly code = 'database_unavailable';
+  readonly retryAfterSeconds = 2;
+}
+
 /** The database cannot be used at start-up (not a database, read-only, locked). `main.ts` exits with 2. */
 export class DatabaseUnusableError extends ConfigError {}

@@ -66,15 +66,15 @@ describe('GET /api/monitoring/ab', () => {
     });
     const shadow = (over: Partial<NewGradeEvent>) => base({ role: 'shadow', variant: 'B', promptName: 'strict-levels', promptVersion: b.promptVersion, ...over });
     const e = store.gradeEvents;
-    e.insert(base({ pairId: 'p1', rawScore: 4, score: 4 }));
-    e.insert(shadow({ pairId: 'p1', rawScore: 2, score: 2, inconsistent: true }));
-    e.insert(base({ pairId: 'p2', rawScore: 3, score: 3, inconsistent: true }));
-    e.insert(shadow({ pairId: 'p2', rawScore: 3.4, score: 3.4 }));
-    e.insert(base({ pairId: 'p3', rawScore: 5, score: 5 }));
-    e.insert(shadow({ pairId: 'p3', outcome: 'unscored', reason: 'invalid-output', rawScore: null, score: null, inconsistent: null }));
-    e.insert(base({ outcome: 'failed', reason: 'judge-error', rawScore: null, score: null, inconsistent: null, promptTokens: null, completionTokens: null, latencyMs: null }));
+    await e.insert(base({ pairId: 'p1', rawScore: 4, score: 4 }));
+    await e.insert(shadow({ pairId: 'p1', rawScore: 2, score: 2, inconsistent: true }));
+    await e.insert(base({ pairId: 'p2', rawScore: 3, score: 3, inconsistent: true }));
+    await e.insert(shadow({ pairId: 'p2', rawScore: 3.4, score: 3.4 }));
+    await e.insert(base({ pairId: 'p3', rawScore: 5, score: 5 }));
+    await e.insert(shadow({ pairId: 'p3', outcome: 'unscored', reason: 'invalid-output', rawScore: null, score: null, inconsistent: null }));
+    await e.insert(base({ outcome: 'failed', reason: 'judge-error', rawScore: null, score: null, inconsistent: null, promptTokens: null, completionTokens: null, latencyMs: null }));
     // A grade of an earlier prompt version is not part of this experiment.
-    e.insert(base({ promptVersion: 'judge-older', rawScore: 1, score: 1 }));
+    await e.insert(base({ promptVersion: 'judge-older', rawScore: 1, score: 1 }));
     const s = await summary(app);
     const servedA = s.arms.find((x) => x.role === 'served' && x.variant === 'A');
     expect(servedA).toMatchObject({ grades: 4, scored: 3, unscored: 0, failed: 1, unscoredRate: 0.25, inconsistentRate: 0.3333, meanRawScore: 4 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Grade } from '../src/grading/grade-schema.js';
-import { postJson, testApp } from './helpers/app.js';
+import { postJson, testApp, testCoach } from './helpers/app.js';
 
 const { app, errors } = testApp();
 
@@ -11,10 +11,18 @@ async function errorOf(res: Response) {
 }
 
 describe('GET /healthz', () => {
-  it('says the service is up and which judge serves', async () => {
+  it('says the service is up, which judge serves, and which database answers', async () => {
     const res = await app.request('/healthz');
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', judge: { kind: 'embedded' }, questions: 17 });
+    expect(await res.json()).toMatchObject({ status: 'ok', judge: { kind: 'embedded' }, questions: 17, database: { kind: 'sqlite', reachable: true } });
+  });
+
+  it('says degraded, with 503, once the database cannot be used', async () => {
+    const { app: closing, store } = testCoach();
+    await store.close();
+    const res = await closing.request('/healthz');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: 'degraded', database: { kind: 'sqlite', reachable: false } });
   });
 });
 

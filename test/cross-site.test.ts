@@ -22,7 +22,7 @@ describe('POST bodies must be application/json', () => {
     const { session } = (await started.json()) as { session: { id: string } };
     const res = await post(app, `/api/sessions/${session.id}/answers`, { answer: 'Drift is a change in inputs.' }, { 'content-type': 'text/plain' });
     expect(res.status).toBe(415);
-    expect(store.turns.bySession(session.id)).toEqual([]);
+    expect(await store.turns.bySession(session.id)).toEqual([]);
     expect(calls.grades).toBe(0);
   });
 

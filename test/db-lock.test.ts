@@ -115,7 +115,7 @@ describe('a database locked by another process', () => {
     const started = await timed(() => fetch(`${base}/api/sessions`, json({})));
     expect(started.res.status).toBe(503);
     await holder.release();
-    expect(store.turns.bySession(session)).toEqual([]);
+    expect(await store.turns.bySession(session)).toEqual([]);
     // Reads go on while another process writes (WAL).
     expect((await fetch(`${base}/api/sessions/${session}`)).status).toBe(200);
     const worst = Math.max(...health);
@@ -138,27 +138,27 @@ describe('a database locked by another process', () => {
     setTimeout(() => void holder?.release(), 100);
     expect((await answering).status).toBe(200);
     expect((await health).res.status).toBe(200);
-    expect(store.turns.bySession(session)[0]?.status).toBe('graded');
+    expect((await store.turns.bySession(session))[0]?.status).toBe('graded');
   });
 
   it('keeps an accepted answer and its grade when the lock is taken during grading and soon released', async () => {
     const session = await start();
     const g = newGate();
     const pending = fetch(`${base}/api/sessions/${session}/answers`, json({ answer: 'Drift is a change in the inputs.' }));
-    await waitUntil(() => store.turns.bySession(session).length === 1);
+    await waitUntil(async () => (await store.turns.bySession(session)).length === 1);
     holder = await holdLock(path);
     g.open();
     setTimeout(() => void holder?.release(), 300);
     const res = await pending;
     expect(res.status).toBe(200);
-    expect(store.turns.bySession(session)[0]?.status).toBe('graded');
+    expect((await store.turns.bySession(session))[0]?.status).toBe('graded');
   });
 
   it('says which stored turn to regrade when the lock outlasts the retries', async () => {
     const session = await start();
     const g = newGate();
     const pending = fetch(`${base}/api/sessions/${session}/answers`, json({ answer: 'Drift is a change in the inputs.' }));
-    await waitUntil(() => store.turns.bySession(session).length === 1);
+    await waitUntil(async () => (await store.turns.bySession(session)).length === 1);
     holder = await holdLock(path);
     g.open();
     const res = await pending;
@@ -166,19 +166,19 @@ describe('a database locked by another process', () => {
     expect(res.headers.get('retry-after')).toBe('1');
     const body = (await res.json()) as { error: { code: string }; turnId: string };
     expect(body.error.code).toBe('database_busy');
-    const [turn] = store.turns.bySession(session);
+    const [turn] = await store.turns.bySession(session);
     expect(body.turnId).toBe(turn?.id);
     expect(turn?.answer).toBe('Drift is a change in the inputs.');
     await holder.release();
     const regraded = await fetch(`${base}/api/turns/${body.turnId}/regrade`, { method: 'POST' });
     expect(regraded.status).toBe(200);
-    expect(store.turns.get(body.turnId)?.status).toBe('graded');
+    expect((await store.turns.get(body.turnId))?.status).toBe('graded');
   });
 });
 
-async function waitUntil(cond: () => boolean, ms = 5000) {
+async function waitUntil(cond: () => boolean | Promise<boolean>, ms = 5000) {
   const end = Date.now() + ms;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > end) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 10));
   }

@@ -57,18 +57,18 @@ function levels(counts: readonly number[]): number[] {
   return counts.flatMap((n, i) => new Array<number>(n).fill(i + 1));
 }
 
-function seed(store: Store, scores: readonly number[], over: Partial<NewGradeEvent> = {}, words?: readonly number[]) {
-  scores.forEach((s, i) => store.gradeEvents.insert(event({ rawScore: s, score: s, answerWords: words?.[i] ?? 20, ...over })));
+async function seed(store: Store, scores: readonly number[], over: Partial<NewGradeEvent> = {}, words?: readonly number[]) {
+  await store.gradeEvents.insertMany(scores.map((s, i) => event({ rawScore: s, score: s, answerWords: words?.[i] ?? 20, ...over })));
 }
 
 describe('drift of a seeded grade log', () => {
-  it('computes PSI of a shifted score distribution and of shorter answers, as computed by hand', () => {
+  it('computes PSI of a shifted score distribution and of shorter answers, as computed by hand', async () => {
     const store = createStore({ path: ':memory:' });
-    seed(store, levels([4, 8, 16, 8, 4]), {}, Array.from({ length: 40 }, (_, i) => 10 + i));
+    await seed(store, levels([4, 8, 16, 8, 4]), {}, Array.from({ length: 40 }, (_, i) => 10 + i));
     // An unscored grade has no score: it is in neither distribution.
-    store.gradeEvents.insert(event({ outcome: 'unscored', reason: 'timeout', rawScore: null, score: null }));
-    seed(store, levels([16, 12, 8, 4, 0]), {}, new Array<number>(40).fill(11));
-    const d = scopeDrift(store.gradeEvents, KEY, { baseline: 40, window: 40 });
+    await store.gradeEvents.insert(event({ outcome: 'unscored', reason: 'timeout', rawScore: null, score: null }));
+    await seed(store, levels([16, 12, 8, 4, 0]), {}, new Array<number>(40).fill(11));
+    const d = await scopeDrift(store.gradeEvents, KEY, { baseline: 40, window: 40 });
     expect(d.status).toBe('ok');
     // Baseline shares .1 .2 .4 .2 .1, window .4 .3 .2 .1 0 (the empty bin counts as 1e-4):
     //   .3 ln 4 + .1 ln 1.5 + (-.2) ln .5 + (-.1) ln .5 + (1e-4 - .1) ln(1e-4 / .1)
@@ -101,11 +101,11 @@ describe('drift of a seeded grade log', () => {
     expect(d.answerLength).toMatchObject({ baselineMedian: 29.5, windowMedian: 11, reading: 'significant', beyondNoise: true });
   });
 
-  it('adds bins below and above a baseline whose answer lengths do not vary', () => {
+  it('adds bins below and above a baseline whose answer lengths do not vary', async () => {
     const store = createStore({ path: ':memory:' });
-    seed(store, levels([4, 8, 16, 8, 4]), {}, new Array<number>(40).fill(60));
-    seed(store, levels([4, 8, 16, 8, 4]), {}, new Array<number>(40).fill(5));
-    const d = scopeDrift(store.gradeEvents, KEY, { baseline: 40, window: 40 });
+    await seed(store, levels([4, 8, 16, 8, 4]), {}, new Array<number>(40).fill(60));
+    await seed(store, levels([4, 8, 16, 8, 4]), {}, new Array<number>(40).fill(5));
+    const d = await scopeDrift(store.gradeEvents, KEY, { baseline: 40, window: 40 });
     expect(d.answerLength?.bins.map((b) => [b.label, b.baseline, b.window])).toEqual([
       ['0-59 words', 0, 1],
       ['60 words', 1, 0],
@@ -115,49 +115,49 @@ describe('drift of a seeded grade log', () => {
     expect(d.answerLength?.psi).toBeCloseTo(18.418838, 4);
   });
 
-  it('reads an unchanged distribution as stable', () => {
+  it('reads an unchanged distribution as stable', async () => {
     const store = createStore({ path: ':memory:' });
-    seed(store, [...levels([4, 8, 16, 8, 4]), ...levels([4, 8, 16, 8, 4])]);
-    const d = scopeDrift(store.gradeEvents, KEY, { baseline: 40, window: 40 });
+    await seed(store, [...levels([4, 8, 16, 8, 4]), ...levels([4, 8, 16, 8, 4])]);
+    const d = await scopeDrift(store.gradeEvents, KEY, { baseline: 40, window: 40 });
     expect(d.score).toMatchObject({ psi: 0, reading: 'stable' });
     expect(d.answerLength).toMatchObject({ psi: 0, reading: 'stable' });
   });
 
-  it('gives no PSI until both the baseline and the window are full', () => {
+  it('gives no PSI until both the baseline and the window are full', async () => {
     const store = createStore({ path: ':memory:' });
-    seed(store, levels([2, 4, 8, 4, 2]));
-    expect(scopeDrift(store.gradeEvents, KEY, { baseline: 40, window: 40 })).toMatchObject({ status: 'collecting-baseline', baseline: { n: 20 }, score: null });
-    seed(store, levels([4, 8, 16, 8, 4]));
-    expect(scopeDrift(store.gradeEvents, KEY, { baseline: 40, window: 40 })).toMatchObject({ status: 'collecting-window', baseline: { n: 40 }, window: { n: 20 }, score: null });
+    await seed(store, levels([2, 4, 8, 4, 2]));
+    expect(await scopeDrift(store.gradeEvents, KEY, { baseline: 40, window: 40 })).toMatchObject({ status: 'collecting-baseline', baseline: { n: 20 }, score: null });
+    await seed(store, levels([4, 8, 16, 8, 4]));
+    expect(await scopeDrift(store.gradeEvents, KEY, { baseline: 40, window: 40 })).toMatchObject({ status: 'collecting-window', baseline: { n: 40 }, window: { n: 20 }, score: null });
   });
 
-  it('keeps a baseline per prompt version: grades of another version are not compared', () => {
+  it('keeps a baseline per prompt version: grades of another version are not compared', async () => {
     const store = createStore({ path: ':memory:' });
-    seed(store, levels([4, 8, 16, 8, 4]));
-    seed(store, levels([40, 0, 0, 0, 0]), { promptVersion: 'judge-other' });
-    expect(scopeDrift(store.gradeEvents, KEY, { baseline: 40, window: 40 }).status).toBe('collecting-window');
-    expect(scopeDrift(store.gradeEvents, { ...KEY, promptVersion: 'judge-other' }, { baseline: 40, window: 40 }).status).toBe('collecting-window');
+    await seed(store, levels([4, 8, 16, 8, 4]));
+    await seed(store, levels([40, 0, 0, 0, 0]), { promptVersion: 'judge-other' });
+    expect((await scopeDrift(store.gradeEvents, KEY, { baseline: 40, window: 40 })).status).toBe('collecting-window');
+    expect((await scopeDrift(store.gradeEvents, { ...KEY, promptVersion: 'judge-other' }, { baseline: 40, window: 40 })).status).toBe('collecting-window');
   });
 });
 
 /** 200 baseline grades over two questions, then 200 more where only data-drift's scores fall. */
-function seedShifted(store: Store) {
+async function seedShifted(store: Store) {
   const both = (dd: number[], ml: number[]) =>
-    store.transaction(() =>
-      dd.forEach((s, i) => {
-        store.gradeEvents.insert(event({ questionId: 'data-drift', rawScore: s, score: s }));
-        store.gradeEvents.insert(event({ questionId: 'mlops', rawScore: ml[i] ?? 3, score: ml[i] ?? 3 }));
-      }),
+    store.gradeEvents.insertMany(
+      dd.flatMap((s, i) => [
+        event({ questionId: 'data-drift', rawScore: s, score: s }),
+        event({ questionId: 'mlops', rawScore: ml[i] ?? 3, score: ml[i] ?? 3 }),
+      ]),
     );
-  both(levels([10, 20, 40, 20, 10]), levels([10, 20, 40, 20, 10]));
-  both(levels([40, 30, 20, 10, 0]), levels([10, 20, 40, 20, 10]));
+  await both(levels([10, 20, 40, 20, 10]), levels([10, 20, 40, 20, 10]));
+  await both(levels([40, 30, 20, 10, 0]), levels([10, 20, 40, 20, 10]));
 }
 const SIZES = { baseline: 200, window: 200, question: 100 };
 
 describe('GET /api/monitoring/drift', () => {
   it('reads the shifted question as significant, the other as stable, warns once and exports gauges', async () => {
     const { app, store, warnings } = servedApp({ judge, drift: SIZES });
-    seedShifted(store);
+    await seedShifted(store);
     const res = await app.request('/api/monitoring/drift');
     expect(res.status).toBe(200);
     const report = DriftReportSchema.parse(await res.json());
@@ -186,36 +186,36 @@ describe('GET /api/monitoring/drift', () => {
     expect(warnings).toHaveLength(2);
   });
 
-  it('does not alert on a PSI that sampling noise explains at small sizes', () => {
+  it('does not alert on a PSI that sampling noise explains at small sizes', async () => {
     const store = createStore({ path: ':memory:' });
     const warn: string[] = [];
     const monitor = createDriftMonitor({ events: store.gradeEvents, targets: [TARGET], sizes: { baseline: 40, window: 40, question: 1000 }, log: { warn: (l) => warn.push(l), info: () => undefined } });
     // The overall shift above (PSI 0.2264) on 40 grades a side: moderate by the usual reading, but samples
     // of 40 from one distribution reach 0.4744 one time in twenty.
-    seed(store, [...levels([4, 8, 16, 8, 4]), ...levels([10, 10, 12, 6, 2])]);
-    const r = monitor.report();
+    await seed(store, [...levels([4, 8, 16, 8, 4]), ...levels([10, 10, 12, 6, 2])]);
+    const r = await monitor.report();
     expect(r.variants[0]?.overall.score).toMatchObject({ reading: 'moderate', noiseP95: 0.4744, beyondNoise: false });
     expect(r.alerts).toEqual([]);
     expect(warn).toEqual([]);
   });
 
-  it('survives a restart: the readings come from the database', () => {
+  it('survives a restart: the readings come from the database', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coach-drift-'));
     dirs.push(dir);
     const path = join(dir, 'coach.db');
     const first = createStore({ path });
-    seedShifted(first);
-    first.close();
+    await seedShifted(first);
+    await first.close();
     const reopened = createStore({ path });
     const lines: string[] = [];
     const monitor = createDriftMonitor({ events: reopened.gradeEvents, targets: [TARGET], sizes: SIZES, log: { warn: (l) => lines.push(l), info: (l) => lines.push(l) } });
-    expect(monitor.report().variants[0]?.overall.score?.psi).toBeCloseTo(0.22641, 4);
+    expect((await monitor.report()).variants[0]?.overall.score?.psi).toBeCloseTo(0.22641, 4);
     // Drift present at start-up is reported once by the new process.
     expect(lines).toHaveLength(2);
-    reopened.close();
+    await reopened.close();
   });
 
-  it('checks every N logged grades at most once per interval, and says when drift falls back', () => {
+  it('checks every N logged grades at most once per interval, and says when drift falls back', async () => {
     const store = createStore({ path: ':memory:' });
     const warn: string[] = [];
     const info: string[] = [];
@@ -229,18 +229,18 @@ describe('GET /api/monitoring/drift', () => {
       now: () => new Date(t),
       log: { warn: (l) => warn.push(l), info: (l) => info.push(l) },
     });
-    seed(store, [...levels([2, 4, 8, 4, 2]), ...levels([8, 6, 4, 2, 0])]);
-    for (let i = 0; i < 4; i++) monitor.noteGrade();
+    await seed(store, [...levels([2, 4, 8, 4, 2]), ...levels([8, 6, 4, 2, 0])]);
+    for (let i = 0; i < 4; i++) await monitor.noteGrade();
     expect(warn).toHaveLength(0);
-    monitor.noteGrade();
+    await monitor.noteGrade();
     expect(warn).toEqual([expect.stringMatching(/score PSI 1\.3545 is significant \(was stable\)/)]);
     // Five more grades within the interval: no check yet; after it, the next grade checks.
-    seed(store, levels([2, 4, 8, 4, 2]));
+    await seed(store, levels([2, 4, 8, 4, 2]));
     t = 999;
-    for (let i = 0; i < 5; i++) monitor.noteGrade();
+    for (let i = 0; i < 5; i++) await monitor.noteGrade();
     expect(info).toHaveLength(0);
     t = 1000;
-    monitor.noteGrade();
+    await monitor.noteGrade();
     expect(info).toEqual([expect.stringMatching(/score PSI 0 is stable \(was significant\)/)]);
 
   });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ErrorBody } from '../src/http/schemas.js';
 import { post, securedApp } from './helpers/secured-app.js';
+import { sqliteOf } from './helpers/app.js';
 
 /**
  * Property-based fuzzing of every route: generated bodies, query strings and headers (fast-check, fixed
@@ -28,7 +29,7 @@ async function seed(t: Target, auth: Record<string, string>) {
 const wellFormed = (s: string) => !/\p{Cs}/u.test(s);
 
 const tables = ['sessions', 'turns', 'llm_calls', 'grade_events'] as const;
-const rows = (t: Target) => tables.map((name) => Number(t.store.db.prepare(`SELECT count(*) FROM ${name}`).pluck().get()));
+const rows = (t: Target) => tables.map((name) => Number(sqliteOf(t.store).prepare(`SELECT count(*) FROM ${name}`).pluck().get()));
 
 const tricky = fc.constantFrom('\ud800', '\udfff', '\u200b', '\u0000', '\u0085', '\u202e', '\u{e0041}', '\ufeff', '📈', 'é', '\n', '\t', '"', '\\', '<script>', '__proto__', 'constructor');
 const text = fc.oneof(

@@ -8,62 +8,64 @@ const row = (n: number): NewGradeEvent => ({
   score: 3, rawScore: 3, inconsistent: null, promptTokens: null, completionTokens: null, latencyMs: 1, grade: null,
 });
 
+/** A grade log repo that records each multi-row INSERT (as the real one makes one statement per batch). */
 function fakeRepo(fail = false) {
   const written: string[] = [];
-  const transactions: number[] = [];
-  const events: Pick<GradeEventsRepo, 'insert'> = {
-    insert(e) {
+  const batches: number[] = [];
+  const events: Pick<GradeEventsRepo, 'insertMany'> = {
+    async insertMany(rows) {
       if (fail) throw new Error('disk full');
-      return written.push(e.at);
+      batches.push(rows.length);
+      written.push(...rows.map((e) => e.at));
     },
   };
-  const transaction = <T>(fn: () => T): T => {
-    const before = written.length;
-    const out = fn();
-    transactions.push(written.length - before);
-    return out;
-  };
-  return { events, transaction, written, transactions };
+  return { events, written, batches };
 }
+
+/** Let the queued write's promise callbacks run. */
+const settle = () => new Promise<void>((resolve) => queueMicrotask(() => setImmediate(resolve)));
 
 afterEach(() => vi.useRealTimers());
 
 describe('grade log writer', () => {
-  it('writes a full batch at once, in one transaction', () => {
+  it('writes a full batch at once, in one statement', async () => {
     const repo = fakeRepo();
     const log = createGradeLog({ ...repo, batchSize: 3 });
     log.push(row(1));
     log.push(row(2));
+    await settle();
     expect(repo.written).toEqual([]);
     expect(log.pending).toBe(2);
     log.push(row(3));
-    expect(repo.written).toEqual(['t1', 't2', 't3']);
-    expect(repo.transactions).toEqual([3]);
     expect(log.pending).toBe(0);
+    await log.flush();
+    expect(repo.written).toEqual(['t1', 't2', 't3']);
+    expect(repo.batches).toEqual([3]);
   });
 
-  it('writes a partial batch after the delay, or when flushed', () => {
+  it('writes a partial batch after the delay, or when flushed', async () => {
     vi.useFakeTimers();
     const repo = fakeRepo();
     const log = createGradeLog({ ...repo, batchSize: 50, maxDelayMs: 250 });
     log.push(row(1));
-    vi.advanceTimersByTime(249);
+    await vi.advanceTimersByTimeAsync(249);
     expect(repo.written).toEqual([]);
-    vi.advanceTimersByTime(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(repo.written).toEqual(['t1']);
     log.push(row(2));
-    log.flush();
+    await log.flush();
     expect(repo.written).toEqual(['t1', 't2']);
     // Nothing left for the timer to write twice.
-    vi.advanceTimersByTime(1000);
-    expect(repo.transactions).toEqual([1, 1]);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(repo.batches).toEqual([1, 1]);
   });
 
-  it('reports a failed write instead of throwing it at the grade', () => {
+  it('reports a failed write instead of throwing it at the grade', async () => {
     const repo = fakeRepo(true);
     const errors: unknown[] = [];
     const log = createGradeLog({ ...repo, batchSize: 1, logError: (e) => errors.push(e) });
     expect(() => log.push(row(1))).not.toThrow();
+    await log.flush();
     expect(errors.map(String)).toEqual(['Error: disk full']);
     expect(log.pending).toBe(0);
   });

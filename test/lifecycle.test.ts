@@ -38,7 +38,7 @@ function setup() {
   const server = fakeServer();
   const gate = createGradeGate();
   const events = server.events;
-  const store = { close: () => events.push('store-close') };
+  const store = { close: () => void events.push('store-close') };
   const background = { stop: () => events.push('background-stop') };
   const grace = deferred();
   const shutdown = createShutdown({ server, gate, store, background, graceMs: 1000, sleep: () => grace.promise, log: () => undefined });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../src/sessions/plan.js';
 import { CandidateProfileSchema } from '../src/sessions/profile-schemas.js';
-import { bank, postJson, testCoach } from './helpers/app.js';
+import { bank, postJson, sqliteOf, testCoach } from './helpers/app.js';
 import { answer, goodAnswer, startSession } from './helpers/session-app.js';
 
 const CANDIDATE = '0b6f7a52-3c1e-4d2a-9f7e-5a1b2c3d4e5f';
@@ -77,8 +77,8 @@ describe('practice profiles', () => {
     const del = await app.request(`/api/candidates/${CANDIDATE}`, { method: 'DELETE' });
     expect(del.status).toBe(204);
     expect((await app.request(`/api/candidates/${CANDIDATE}`)).status).toBe(404);
-    expect(store.db.prepare('SELECT COUNT(*) AS n FROM turns').get()).toEqual({ n: 0 });
-    expect(store.db.prepare('SELECT COUNT(*) AS n FROM grade_events WHERE session_id IS NOT NULL OR turn_id IS NOT NULL').get()).toEqual({ n: 0 });
+    expect(sqliteOf(store).prepare('SELECT COUNT(*) AS n FROM turns').get()).toEqual({ n: 0 });
+    expect(sqliteOf(store).prepare('SELECT COUNT(*) AS n FROM grade_events WHERE session_id IS NOT NULL OR turn_id IS NOT NULL').get()).toEqual({ n: 0 });
     expect((await app.request(`/history?candidate=${CANDIDATE}`)).status).toBe(404);
   });
 

@@ -151,7 +151,7 @@ describe('the sessions API when the queue is full', () => {
     expect(r.turn).toMatchObject({ status: 'failed', answer: ANSWER, grade: null, failure: { reason: 'overloaded' } });
     expect(r.turn.failure?.detail).toMatch(/queue is full/);
     expect(r.next?.kind).toBe('follow-up');
-    expect(q.store.turns.get(r.turn.id)).toMatchObject({ status: 'failed', answer: ANSWER, failure: { reason: 'overloaded' } });
+    expect(await q.store.turns.get(r.turn.id)).toMatchObject({ status: 'failed', answer: ANSWER, failure: { reason: 'overloaded' } });
     expect(q.provider.started).toHaveLength(2);
 
     // The regrade is refused the same way while the queue is still full.

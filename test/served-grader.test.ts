@@ -3,7 +3,7 @@ import { assignVariant, requestKey } from '../src/experiments/assignment.js';
 import { Grade } from '../src/grading/grade-schema.js';
 import { ChatFailure } from '../src/judge/chat-failure.js';
 import { createEmbeddedJudge } from '../src/judge/embedded/embedded-judge.js';
-import { postJson } from './helpers/app.js';
+import { postJson, sqliteOf } from './helpers/app.js';
 import { fakeJudgeCompleter, scriptedCompleter } from './helpers/llm.js';
 import { parseProm } from './helpers/prom.js';
 import { createLlmLimiter, promptJudge, servedApp } from './helpers/served-app.js';
@@ -78,10 +78,10 @@ describe('served grades', () => {
     const res = await postJson(app, '/api/grade', { questionId: 'data-drift', answer: ANSWER });
     expect(res.status).toBe(200);
     const g = Grade.parse(await res.json());
-    served.flush();
+    await served.flush();
     expect(g.variant).toBe('A');
     expect(g.judge.promptName).toBe('default');
-    const row = store.db.prepare('SELECT source, role, variant, prompt_name, prompt_version, outcome, raw_score FROM grade_events').all();
+    const row = sqliteOf(store).prepare('SELECT source, role, variant, prompt_name, prompt_version, outcome, raw_score FROM grade_events').all();
     expect(row).toEqual([{ source: 'api', role: 'served', variant: 'A', prompt_name: 'default', prompt_version: g.judge.promptVersion, outcome: 'scored', raw_score: g.rawScore }]);
     const s = parseProm(await metrics.registry.metrics());
     expect(s.get('coach_grades_total{judge="llm",outcome="scored",reason="",variant="A"}')).toBe(1);
@@ -92,7 +92,7 @@ describe('served grades', () => {
     const seen = { A: 0, B: 0 };
     for (let i = 0; i < 12; i++) {
       const { session, question } = await startSession(app, { count: 1 });
-      const stored = store.sessions.get(session.id)?.variant;
+      const stored = (await store.sessions.get(session.id))?.variant;
       expect(stored).toBe(assignVariant(session.id, 0.5, 'strict-levels'));
       if (!stored) throw new Error('no variant stored');
       seen[stored]++;
@@ -110,7 +110,7 @@ describe('served grades', () => {
   it('keep a session on the variant it started with when the share changes', async () => {
     const first = abApp({ share: 1, shadow: false });
     const { session, question } = await startSession(first.app, { count: 1 });
-    expect(first.store.sessions.get(session.id)?.variant).toBe('B');
+    expect((await first.store.sessions.get(session.id))?.variant).toBe('B');
     // Same database, experiment turned down to shadow only: the session still meets B.
     const later = servedApp({
       judge: promptJudge(fakeJudgeCompleter(), 'default', createLlmLimiter(2)),
@@ -139,7 +139,7 @@ describe('served grades', () => {
     const { app, store, metrics, served } = abApp();
     expect((await postJson(app, '/api/grade', { questionId: 'no-such-question', answer: ANSWER })).status).toBe(404);
     await served.drain();
-    expect(store.db.prepare('SELECT COUNT(*) FROM grade_events').pluck().get()).toBe(0);
+    expect(sqliteOf(store).prepare('SELECT COUNT(*) FROM grade_events').pluck().get()).toBe(0);
     expect((await metrics.registry.metrics()).includes('coach_grades_total{')).toBe(false);
   });
 });
@@ -152,8 +152,8 @@ describe('shadow mode', () => {
     expect(g.variant).toBe('A');
     expect(JSON.stringify(g)).not.toContain('strict-levels');
     await served.drain();
-    const pairId = store.db.prepare("SELECT pair_id FROM grade_events WHERE role = 'served'").pluck().get();
-    const pair = store.gradeEvents.byPair(String(pairId));
+    const pairId = sqliteOf(store).prepare("SELECT pair_id FROM grade_events WHERE role = 'served'").pluck().get();
+    const pair = await store.gradeEvents.byPair(String(pairId));
     expect(pair.map((e) => [e.role, e.variant, e.outcome])).toEqual([
       ['served', 'A', 'scored'],
       ['shadow', 'B', 'scored'],
@@ -169,7 +169,7 @@ describe('shadow mode', () => {
     const g = Grade.parse(await res.json());
     expect(g.score).not.toBeNull();
     await served.drain();
-    expect(store.db.prepare("SELECT role, outcome, reason FROM grade_events ORDER BY id").all()).toEqual([
+    expect(sqliteOf(store).prepare("SELECT role, outcome, reason FROM grade_events ORDER BY id").all()).toEqual([
       { role: 'served', outcome: 'scored', reason: null },
       { role: 'shadow', outcome: 'unscored', reason: 'provider-unavailable' },
     ]);
@@ -184,7 +184,7 @@ describe('shadow mode', () => {
     expect(r.turn.status).toBe('graded');
     expect(r.turn.grade?.variant).toBe('A');
     await served.drain();
-    expect(store.db.prepare("SELECT role, outcome, reason, turn_id FROM grade_events WHERE role = 'shadow'").all()).toEqual([
+    expect(sqliteOf(store).prepare("SELECT role, outcome, reason, turn_id FROM grade_events WHERE role = 'shadow'").all()).toEqual([
       { role: 'shadow', outcome: 'failed', reason: 'judge-error', turn_id: r.turn.id },
     ]);
     expect(errors.map(String)).toEqual(['Error: candidate exploded']);
@@ -203,7 +203,7 @@ describe('shadow mode', () => {
     });
     expect((await postJson(app, '/api/grade', { questionId: 'data-drift', answer: ANSWER })).status).toBe(200);
     await served.drain();
-    expect(store.db.prepare("SELECT COUNT(*) FROM grade_events WHERE role = 'shadow'").pluck().get()).toBe(0);
+    expect(sqliteOf(store).prepare("SELECT COUNT(*) FROM grade_events WHERE role = 'shadow'").pluck().get()).toBe(0);
     expect(parseProm(await metrics.registry.metrics()).get('coach_shadow_grades_skipped_total{variant="B"}')).toBe(1);
   });
 });

@@ -135,7 +135,7 @@ describe('a whole session', () => {
     const lateError = await errorOf(late);
     expect(lateError.code).toBe('conflict');
     expect(lateError.message).toContain('retry the last question');
-    expect(store.turns.bySession(session.id)).toHaveLength(4); // the refused answer was not stored
+    expect(await store.turns.bySession(session.id)).toHaveLength(4); // the refused answer was not stored
     expect(errors).toEqual([]);
   });
 
@@ -192,8 +192,8 @@ describe('session API errors', () => {
     const res = await postJson(app, `/api/sessions/${session.id}/answers`, body);
     expect(res.status).toBe(status);
     expect((await errorOf(res)).issues?.map((i) => i.field)).toContain(field);
-    expect(store.turns.bySession(session.id)).toEqual([]);
-    expect(store.sessions.get(session.id)?.cursor).toBe(0);
+    expect(await store.turns.bySession(session.id)).toEqual([]);
+    expect((await store.sessions.get(session.id))?.cursor).toBe(0);
   });
 
   it('refuses to regrade a graded turn', async () => {

@@ -6,7 +6,7 @@ import { ChatFailure } from '../src/judge/chat-failure.js';
 import { createEmbeddedJudge } from '../src/judge/embedded/embedded-judge.js';
 import type { Judge } from '../src/judge/judge.js';
 import { createStore } from '../src/store/store.js';
-import { postJson } from './helpers/app.js';
+import { postJson, sqliteOf } from './helpers/app.js';
 import { llmStep, orderScores, scriptedJudge, swappedVerdict, unscoredVerdict } from './helpers/scripted-llm-judge.js';
 import { reply } from './helpers/llm.js';
 import { answer, type SummaryJson, sessionApp, startSession, type TurnJson } from './helpers/session-app.js';
@@ -25,7 +25,7 @@ describe('the answer is stored before grading', () => {
       judge: scriptedJudge([
         llmStep((request) => {
           // Read through a second view of the same data: what a crash at this instant would leave.
-          seen.push(store.db.prepare('SELECT status, answer, grading_runs FROM turns').all());
+          seen.push(sqliteOf(store).prepare('SELECT status, answer, grading_runs FROM turns').all());
           return orderScores(4, 4)(request, 0);
         }),
       ]),
@@ -35,7 +35,7 @@ describe('the answer is stored before grading', () => {
     // Both LLM calls (one per order) find the answer committed.
     const row = [{ status: 'pending', answer: ANSWER, grading_runs: 1 }];
     expect(seen).toEqual([row, row]);
-    expect(store.db.inTransaction).toBe(false);
+    expect(sqliteOf(store).inTransaction).toBe(false);
   });
 });
 
@@ -54,7 +54,7 @@ describe('a judge failure loses nothing', () => {
     });
     // The session moves on: the failure is the judge's, not the candidate's.
     expect(r.next?.kind).toBe('follow-up');
-    expect(store.turns.get(r.turn.id)?.status).toBe('failed');
+    expect((await store.turns.get(r.turn.id))?.status).toBe('failed');
     // An unscored grade is the judge's answer, not a fault of the server: nothing is logged as an error.
     expect(errors).toEqual([]);
 
@@ -63,7 +63,7 @@ describe('a judge failure loses nothing', () => {
     expect(again.body.turn).toMatchObject({ id: r.turn.id, status: 'graded', failure: null, answer: ANSWER });
     expect(again.body.turn.grade?.consistency).toMatchObject({ referenceFirst: 3, referenceLast: 4 });
     expect(again.body.turn.grade?.score).toBe(3.5);
-    expect(store.turns.get(r.turn.id)).toMatchObject({ status: 'graded', gradingRuns: 2 });
+    expect(await store.turns.get(r.turn.id)).toMatchObject({ status: 'graded', gradingRuns: 2 });
     expect(judge.tasks.map((t) => t.answer)).toEqual([ANSWER, ANSWER]);
   });
 
@@ -72,7 +72,7 @@ describe('a judge failure loses nothing', () => {
     const { session } = await startSession(app, { topic: 'data-drift' });
     const r = await answer(app, session.id, { answer: ANSWER });
     expect(r.turn).toMatchObject({ status: 'failed', grade: null, failure: { reason: 'provider-unavailable', detail: 'HTTP 503 from the provider' } });
-    expect(store.db.prepare('SELECT score FROM turns WHERE id = ?').pluck().get(r.turn.id)).toBeNull();
+    expect(sqliteOf(store).prepare('SELECT score FROM turns WHERE id = ?').pluck().get(r.turn.id)).toBeNull();
 
     const s = await (await app.request(`/api/sessions/${session.id}`)).json() as { summary: SummaryJson; turns: TurnJson[] };
     expect(s.summary).toMatchObject({ graded: 0, meanScore: null, ungraded: [{ turnId: r.turn.id, status: 'failed' }] });
@@ -170,9 +170,9 @@ describe('the LLM call audit log', () => {
     const { session } = await startSession(app, { topic: 'data-drift' });
     const r = await answer(app, session.id, { answer: ANSWER });
     const failed = 'unavailable: connect ECONNREFUSED 127.0.0.1:11434';
-    expect(store.llmCalls.byTurn(r.turn.id).map((c) => [c.order, c.error])).toEqual([['reference-first', failed], ['reference-last', failed]]);
+    expect((await store.llmCalls.byTurn(r.turn.id)).map((c) => [c.order, c.error])).toEqual([['reference-first', failed], ['reference-last', failed]]);
     await regrade(app, r.turn.id);
-    const calls = store.llmCalls.byTurn(r.turn.id);
+    const calls = await store.llmCalls.byTurn(r.turn.id);
     expect(calls.map((c) => c.order)).toEqual(['reference-first', 'reference-last', 'reference-first', 'reference-last']);
     const last = calls[3];
     expect(last).toMatchObject({ model: 'fake-llm-1', promptVersion: judge.promptVersion, error: null, usage: { completionTokens: 8 } });
@@ -191,8 +191,8 @@ describe('restart', () => {
     const { session } = await startSession(firstRun.app, { topic: 'drift-and-monitoring', count: 2 });
     const r1 = await answer(firstRun.app, session.id, { answer: ANSWER });
     // A crash mid-grade: the answer row is committed and the process dies before the grade is written.
-    const crashed = firstRun.store.transaction(() => {
-      const t = firstRun.store.turns.insertPending({
+    const crashed = await firstRun.store.transaction(async (tx) => {
+      const t = await tx.turns.insertPending({
         id: 'crashed-turn',
         sessionId: session.id,
         step: 1,
@@ -203,7 +203,7 @@ describe('restart', () => {
         retryOf: null,
         createdAt: new Date().toISOString(),
       });
-      firstRun.store.sessions.advance(session.id, 2, t.createdAt, null);
+      await tx.sessions.advance(session.id, 2, t.createdAt, null);
       return t;
     });
     firstRun.store.close();
@@ -219,7 +219,7 @@ describe('restart', () => {
     expect(s.turns[0]?.grade).toEqual(r1.turn.grade);
     expect(s.session.answeredSteps).toBe(2);
     expect(s.summary.ungraded).toEqual([{ turnId: crashed.id, questionId: crashed.questionId, status: 'pending' }]);
-    expect(secondRun.store.turns.pending().map((t) => t.id)).toEqual([crashed.id]);
+    expect((await secondRun.store.turns.pending()).map((t) => t.id)).toEqual([crashed.id]);
 
     const again = await regrade(secondRun.app, crashed.id);
     expect(again.body.turn).toMatchObject({ status: 'graded', answer: 'Concept drift: the input-label relationship changes.' });

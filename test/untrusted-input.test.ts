@@ -20,7 +20,7 @@ describe('lone surrogates', () => {
     const res = await post(app, `/api/sessions/${id}/answers`, rawJson({ answer: 'Drift is \\ud800 a change' }));
     expect(res.status).toBe(400);
     expect(((await res.json()) as ErrorJson).error.issues?.[0]?.field).toBe('answer');
-    expect(store.turns.bySession(id)).toEqual([]);
+    expect(await store.turns.bySession(id)).toEqual([]);
     expect(calls.grades).toBe(0);
   });
 
@@ -36,7 +36,7 @@ describe('lone surrogates', () => {
     const id = await startedSession(app);
     const answer = 'Data drift 📈 is a change in the inputs a model sees in production.';
     expect((await post(app, `/api/sessions/${id}/answers`, { answer })).status).toBe(200);
-    expect(store.turns.bySession(id)[0]?.answer).toBe(answer);
+    expect((await store.turns.bySession(id))[0]?.answer).toBe(answer);
   });
 
   it('are refused whatever their encoding: bytes that are not UTF-8 are a 400 too', async () => {
@@ -63,7 +63,7 @@ describe('invisible and control characters', () => {
     const res = await post(app, `/api/sessions/${id}/answers`, { answer: chars.repeat(3) });
     expect(res.status).toBe(400);
     expect(((await res.json()) as ErrorJson).error.issues?.[0]?.field).toBe('answer');
-    expect(store.turns.bySession(id)).toEqual([]);
+    expect(await store.turns.bySession(id)).toEqual([]);
     expect(calls.grades).toBe(0);
   });
 
@@ -73,7 +73,7 @@ describe('invisible and control characters', () => {
     const answer = 'Data drift is a change in the input distribution.';
     const res = await post(app, `/api/sessions/${id}/answers`, { answer: `Data drift is${chars} a change in the input\tdistribution.${chars}`.replace('\t', ' ') });
     expect(res.status).toBe(200);
-    const turn = store.turns.bySession(id)[0];
+    const turn = (await store.turns.bySession(id))[0];
     expect(turn?.answer).toBe(answer);
     expect(turn?.grade?.flags).toContain('invisible-characters-removed');
   });
@@ -83,7 +83,7 @@ describe('invisible and control characters', () => {
     const id = await startedSession(app);
     const answer = 'Drift:\n\tinputs change over time.';
     expect((await post(app, `/api/sessions/${id}/answers`, { answer })).status).toBe(200);
-    const turn = store.turns.bySession(id)[0];
+    const turn = (await store.turns.bySession(id))[0];
     expect(turn?.answer).toBe(answer);
     expect(turn?.grade?.flags).not.toContain('invisible-characters-removed');
   });

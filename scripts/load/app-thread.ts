@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serve } from '@hono/node-server';
 import { z } from 'zod';
-import { buildCoach } from '../../src/compose.js';
+import { buildCoach, openStore } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
 import { createShutdown } from '../../src/server/lifecycle.js';
 import { heapAfterGc } from './threads.js';
@@ -10,7 +10,9 @@ import { heapAfterGc } from './threads.js';
 const env = z.record(z.string(), z.string()).parse(workerData);
 const port = parentPort;
 if (!port) throw new Error('app-thread.ts runs as a worker thread');
-const services = buildCoach(loadConfig(env), { warn: () => undefined, logError: (err) => console.error(err) });
+const config = loadConfig(env);
+const store = await openStore(config);
+const services = buildCoach(config, { store, warn: () => undefined, logError: (err) => console.error(err) });
 const { app } = services;
 let maxQueued = 0;
 const sampler = setInterval(() => {
@@ -25,15 +27,20 @@ port.on('message', (message) => {
   if (message === 'drain') void drain();
 });
 
-/** The server's own safe stop; the numbers are read once every received answer is stored and graded or failed. */
+/**
+ * The server's own safe stop: every received answer is then stored, and graded or failed. The load test
+ * reads the database itself once every instance has drained.
+ */
 async function drain() {
   clearInterval(sampler);
-  const stop = createShutdown({ server, gate: services.gate, store: { close: () => undefined }, graceMs: 60_000, log: () => undefined });
+  const stop = createShutdown({
+    server,
+    gate: services.gate,
+    store: { close: async () => { await services.served.flush(); await store.close(); } },
+    graceMs: 60_000,
+    log: () => undefined,
+  });
   const report = await stop('end of run');
-  const overloaded = z
-    .object({ n: z.number() })
-    .parse(services.store.db.prepare("SELECT COUNT(*) AS n FROM turns WHERE failure_reason = 'overloaded'").get());
-  port?.postMessage({ type: 'drained', graceful: report.graceful, turns: services.store.turns.countByStatus(), overloaded: overloaded.n, maxQueued });
-  services.store.close();
+  port?.postMessage({ type: 'drained', graceful: report.graceful, maxQueued });
   port?.close();
 }

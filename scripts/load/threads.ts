@@ -13,8 +13,6 @@ export const AppStats = z.object({
 export const Drained = z.object({
   type: z.literal('drained'),
   graceful: z.boolean(),
-  turns: z.object({ pending: z.number(), graded: z.number(), failed: z.number() }),
-  overloaded: z.number(),
   maxQueued: z.number(),
 });
 const Listening = z.object({ type: z.literal('listening'), url: z.string() });

@@ -44,8 +44,8 @@ export interface ServedGrader {
   assign(sessionId: string): Variant;
   /** Settles when every shadow grade started so far has finished and the grade log is written (tests, shutdown). */
   drain(): Promise<void>;
-  /** Write the grade log's queued rows now. */
-  flush(): void;
+  /** Write the grade log's queued rows now; resolves once written. */
+  flush(): Promise<void>;
 }
 
 /**
@@ -132,8 +132,8 @@ export function createServedGrader(deps: ServedGraderDeps): ServedGrader {
     },
     async drain() {
       while (shadows.size > 0) await Promise.allSettled([...shadows]);
-      deps.log?.flush();
+      await deps.log?.flush();
     },
-    flush: () => deps.log?.flush(),
+    flush: async () => deps.log?.flush(),
   };
 }

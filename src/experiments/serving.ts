@@ -43,7 +43,7 @@ export function composeServing(deps: ServingDeps): Serving {
   const { experiment, store, metrics } = deps;
   const a = target('A', deps.judge, deps.config.JUDGE_PROMPT);
   const b = deps.candidate && experiment ? target('B', deps.candidate.judge, experiment.promptB) : null;
-  const log = createGradeLog({ events: store.gradeEvents, transaction: store.transaction, ...(deps.logError ? { logError: deps.logError } : {}) });
+  const log = createGradeLog({ events: store.gradeEvents, ...(deps.logError ? { logError: deps.logError } : {}) });
   const drift = createDriftMonitor({
     events: store.gradeEvents,
     targets: b ? [a, b] : [a],
@@ -70,8 +70,8 @@ export function composeServing(deps: ServingDeps): Serving {
     served,
     monitoring: {
       drift,
-      ab: (since) => {
-        log.flush();
+      ab: async (since) => {
+        await log.flush();
         return abSummary({ events: store.gradeEvents, a, b, share: experiment?.share ?? 0, shadow: experiment?.shadow ?? false }, since);
       },
     },

@@ -14,7 +14,12 @@ const SHUTDOWN_RETRY_SECONDS = 5;
 export interface GradeGate {
   /** `grade` behind the gate. Admission is decided in the same tick as the call, before any LLM call is queued. */
   wrap(grade: GradeFn): GradeFn;
-  /** Grades admitted and not finished. */
+  /**
+   * Count `work` (an answer from its commit to its saved grade) as in flight until it settles, without
+   * admission: a shutdown waits for it too, so the database is not closed between a grade and its save.
+   */
+  track<T>(work: () => Promise<T>): Promise<T>;
+  /** Grades admitted and not finished, and tracked work not settled. */
   readonly inFlight: number;
   readonly closed: boolean;
   /** Refuse every grade from now on (shutdown). Grades already admitted go on. */
@@ -80,6 +85,14 @@ export function createGradeGate(options: GradeGateOptions = {}): GradeGate {
           finished();
         }
       };
+    },
+    async track(work) {
+      inFlight += 1;
+      try {
+        return await work();
+      } finally {
+        finished();
+      }
     },
     get inFlight() {
       return inFlight;

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { Store } from '../store/store.js';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { BankIndex } from '../bank/bank-index.js';
@@ -34,6 +36,8 @@ export interface AppDeps {
   logError: ErrorLogger;
   /** CORS, API keys, rate limits, the Host allow-list. */
   security: SecurityDeps;
+  /** The database, for `/healthz`: its kind and whether it answers. */
+  database: Pick<Store, 'kind' | 'ping'>;
   /** The session service over the store (shared with the crash recovery). */
   sessions: SessionService;
   /** Practice profiles, hints, model-answer reveals, exports. */
@@ -66,13 +70,18 @@ export function createApp(deps: AppDeps) {
   // A GET or HEAD has no body to limit; asking for one makes @hono/node-server build a full Request.
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
-  app.get('/healthz', describeRoute(healthSpec), (c) =>
-    c.json({
-      status: 'ok',
-      judge: { kind: deps.judge.kind, model: deps.judge.model, promptVersion: deps.judge.promptVersion },
-      questions: deps.bank.bank.questions.length,
-    }),
-  );
+  app.get('/healthz', describeRoute(healthSpec), async (c) => {
+    const reachable = await deps.database.ping();
+    return c.json(
+      {
+        status: reachable ? 'ok' : 'degraded',
+        judge: { kind: deps.judge.kind, model: deps.judge.model, promptVersion: deps.judge.promptVersion },
+        questions: deps.bank.bank.questions.length,
+        database: { kind: deps.database.kind, reachable },
+      } satisfies z.infer<typeof Health>,
+      reachable ? 200 : 503,
+    );
+  });
   const guard = routeGuard(deps.security);
   app.route('/api/questions', questionRoutes(deps.bank, deps.practice.facets, guard));
   app.route('/api/grade', gradeRoutes(deps.grade, guard));
@@ -112,6 +121,6 @@ const API_INFO = {
 
 const healthSpec: RouteSpec = {
   tag: 'service',
-  summary: 'Liveness, and which judge serves',
-  responses: { 200: { description: 'Up', schema: Health } },
+  summary: 'Liveness, which judge serves, and whether the database answers',
+  responses: { 200: { description: 'Up', schema: Health }, 503: { description: 'Up, but the database cannot be reached', schema: Health } },
 };

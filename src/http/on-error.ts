@@ -5,13 +5,14 @@ import type { z } from 'zod';
 import {
   CoachError,
   DatabaseBusyError,
+  DatabaseUnavailableError,
   JudgeUnavailableError,
   OverloadedError,
   PayloadTooLargeError,
   RateLimitedError,
   ValidationError,
 } from '../errors.js';
-import { databaseBusy } from '../store/db.js';
+import { databaseBusy, databaseUnreachable } from '../store/db-errors.js';
 import { redactDeep, redactSecrets } from '../store/redact.js';
 import type { ErrorBody as ErrorBodySchema } from './schemas.js';
 
@@ -34,7 +35,12 @@ export function createOnError(log: ErrorLogger) {
 export function errorResponse(thrown: unknown, c: Context, log: ErrorLogger): Response {
   {
     // A lock held by another process is a retryable 503, wherever in the request it was met.
-    const err = databaseBusy(thrown) ? new DatabaseBusyError('the database is busy (locked by another process); retry shortly', 1, { cause: thrown }) : thrown;
+    // A lost database connection is a retryable 503 too: nothing was acknowledged, and the pool reconnects.
+    const err = databaseBusy(thrown)
+      ? new DatabaseBusyError('the database is busy (locked by another process); retry shortly', 1, { cause: thrown })
+      : databaseUnreachable(thrown)
+        ? new DatabaseUnavailableError('the database cannot be reached right now; retry shortly', { cause: thrown })
+        : thrown;
     if (err instanceof CoachError) {
       // Masked: a provider's error text (or a grade carrying it) may echo the configured key.
       const body: ErrorBody = { error: { code: err.code, message: redactSecrets(err.message) } };
@@ -44,7 +50,7 @@ export function errorResponse(thrown: unknown, c: Context, log: ErrorLogger): Re
       const named = err.status < 500 && !body.error.issues ? /^([A-Za-z][\w.-]*): (.+)$/s.exec(err.message) : null;
       if (named?.[1] && named[2]) body.error.issues = [{ field: named[1], reason: named[2] }];
       if (
-        (err instanceof JudgeUnavailableError || err instanceof RateLimitedError || err instanceof OverloadedError || err instanceof DatabaseBusyError) &&
+        (err instanceof JudgeUnavailableError || err instanceof RateLimitedError || err instanceof OverloadedError || err instanceof DatabaseBusyError || err instanceof DatabaseUnavailableError) &&
         err.retryAfterSeconds !== undefined
       ) {
         c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));

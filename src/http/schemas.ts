@@ -40,9 +40,15 @@ export const QuestionDetail = QuestionSummary.extend({
 });
 
 export const Health = z.object({
-  status: z.literal('ok'),
+  status: z.enum(['ok', 'degraded']).meta({ description: '`ok`, or `degraded` (with status 503) while the database cannot be reached' }),
   judge: z.object({ kind: z.string(), model: z.string(), promptVersion: z.string() }),
   questions: z.number().int(),
+  database: z
+    .object({
+      kind: z.enum(['sqlite', 'postgres']),
+      reachable: z.boolean().meta({ description: 'whether the database answered a trivial query within 2 s' }),
+    })
+    .meta({ description: 'Which database this instance uses (never its address or credentials), and whether it answers now' }),
 });
 
 /** Error responses most routes can give, for the OpenAPI document. */

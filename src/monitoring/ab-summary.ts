@@ -111,14 +111,14 @@ function pairSummary(pairs: readonly PairedGrades[]): AbSummary['shadowPairs'] {
  * The live prompt A/B and shadow results from the grade log, for the prompt versions configured now (grades
  * of earlier experiments are left out). `since` (an ISO time) narrows it to grades from then on.
  */
-export function abSummary(options: AbSummaryOptions, since?: string): AbSummary {
+export async function abSummary(options: AbSummaryOptions, since?: string): Promise<AbSummary> {
   const { events, a, b } = options;
   const key = (t: DriftTarget): JudgeKey => ({ variant: t.variant, model: t.model, promptVersion: t.promptVersion });
   const identity = (t: DriftTarget) => ({ judgeKind: t.judgeKind, model: t.model, promptName: t.promptName, promptVersion: t.promptVersion });
-  const arms = [armSummary('A', 'served', events.totals(key(a), 'served', since))];
+  const arms = [armSummary('A', 'served', await events.totals(key(a), 'served', since))];
   if (b) {
-    arms.push(armSummary('B', 'served', events.totals(key(b), 'served', since)));
-    arms.push(armSummary('B', 'shadow', events.totals(key(b), 'shadow', since)));
+    arms.push(armSummary('B', 'served', await events.totals(key(b), 'served', since)));
+    arms.push(armSummary('B', 'shadow', await events.totals(key(b), 'shadow', since)));
   }
   const servedA = arms[0]?.meanRawScore ?? null;
   const servedB = b ? (arms[1]?.meanRawScore ?? null) : null;
@@ -127,7 +127,7 @@ export function abSummary(options: AbSummaryOptions, since?: string): AbSummary 
     since: since ?? null,
     experiment: { running: b !== null, share: b ? options.share : 0, shadow: b ? options.shadow : false, A: identity(a), B: b ? identity(b) : null },
     arms,
-    shadowPairs: b ? pairSummary(events.pairs(key(a), key(b), since)) : null,
+    shadowPairs: b ? pairSummary(await events.pairs(key(a), key(b), since)) : null,
     servedMeanDifference: servedA === null || servedB === null ? null : round(servedB - servedA, 3),
   };
 }

@@ -25,15 +25,19 @@ export interface DriftMonitorOptions {
   /** ...and at most once in this many milliseconds, so a burst of grades does not recompute it each time. Default 10000. */
   minIntervalMs?: number;
   /** Called before each reading, e.g. to write grades still queued for the log. */
-  beforeRead?: () => void;
+  beforeRead?: () => Promise<void> | void;
   now?: () => Date;
 }
 
 export interface DriftMonitor {
   /** Compute drift from the grade log now: updates the gauges and logs any threshold crossed since the last check. */
-  report(): DriftReport;
-  /** A grade was logged; every `checkEvery` of them trigger a check, unless one ran less than `minIntervalMs` ago. */
-  noteGrade(): void;
+  report(): Promise<DriftReport>;
+  /**
+   * A grade was logged; every `checkEvery` of them trigger a check, unless one ran less than `minIntervalMs`
+   * ago. The check runs in the background (a grade's response never waits for it); the promise settles
+   * when it is done, for tests.
+   */
+  noteGrade(): Promise<void>;
 }
 
 const METHOD =
@@ -77,9 +81,9 @@ export function createDriftMonitor(options: DriftMonitorOptions): DriftMonitor {
         help: 'PSI of the latest window of scored grades against the baseline (below 0.1 stable, 0.1-0.25 moderate, above 0.25 significant)',
         labelNames,
         registers,
-        collect() {
-          // A scrape reads fresh values; a scrape inside a check (none today) must not recurse.
-          if (!computing) report();
+        async collect() {
+          // A scrape reads fresh values; a scrape during a check waits for nothing and reads the last values.
+          if (!computing) await report();
         },
       })
     : null;
@@ -115,21 +119,26 @@ export function createDriftMonitor(options: DriftMonitorOptions): DriftMonitor {
     return level === 'stable' ? null : { variant: target.variant, promptVersion: target.promptVersion, scope, feature, psi: f.psi, reading: level, noiseP95: f.noiseP95 };
   }
 
-  function report(): DriftReport {
+  async function report(): Promise<DriftReport> {
     computing = true;
     lastCheck = now().getTime();
     try {
-      options.beforeRead?.();
+      await options.beforeRead?.();
+      // Every reading first, then the gauges: a scrape meanwhile sees the previous values, never a half-reset set.
+      const readings: { t: DriftTarget; overall: ScopeDrift; questions: (ScopeDrift & { questionId: string })[] }[] = [];
+      for (const t of options.targets) {
+        const key = { variant: t.variant, model: t.model, promptVersion: t.promptVersion };
+        const overall = await scopeDrift(options.events, key, sizes);
+        const questions: (ScopeDrift & { questionId: string })[] = [];
+        for (const questionId of await options.events.questions(key)) {
+          questions.push({ questionId, ...(await scopeDrift(options.events, key, { baseline: sizes.question, window: sizes.question }, questionId)) });
+        }
+        readings.push({ t, overall, questions });
+      }
       psiGauge?.reset();
       noiseGauge?.reset();
       const alerts: DriftAlert[] = [];
-      const variants: VariantDrift[] = options.targets.map((t) => {
-        const key = { variant: t.variant, model: t.model, promptVersion: t.promptVersion };
-        const overall = scopeDrift(options.events, key, sizes);
-        const questions = options.events.questions(key).map((questionId) => ({
-          questionId,
-          ...scopeDrift(options.events, key, { baseline: sizes.question, window: sizes.question }, questionId),
-        }));
+      const variants: VariantDrift[] = readings.map(({ t, overall, questions }) => {
         for (const [scope, d] of [['overall', overall] as const, ...questions.map((q) => [q.questionId, q] as const)]) {
           for (const feature of ['score', 'answer-length'] as const) {
             const alert = crossed(t, scope, feature, d);
@@ -153,10 +162,13 @@ export function createDriftMonitor(options: DriftMonitorOptions): DriftMonitor {
 
   return {
     report,
-    noteGrade() {
+    async noteGrade() {
       if (++sinceCheck < checkEvery || now().getTime() - lastCheck < minIntervalMs) return;
       sinceCheck = 0;
-      report();
+      await report().then(
+        () => undefined,
+        (err: unknown) => console.error(err),
+      );
     },
   };
 }

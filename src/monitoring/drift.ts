@@ -81,13 +81,18 @@ const span = (rows: readonly ScoredGrade[]) => ({ n: rows.length, firstAt: rows[
  * window (the latest `size` scored grades after it). Until both are full the status says which one is
  * still being collected and there is no PSI: a PSI over a handful of grades is mostly noise.
  */
-export function scopeDrift(events: GradeEventsRepo, key: JudgeKey, sizes: { baseline: number; window: number }, questionId?: string): ScopeDrift {
-  const base = events.firstScored(key, sizes.baseline, questionId);
+export async function scopeDrift(
+  events: GradeEventsRepo,
+  key: JudgeKey,
+  sizes: { baseline: number; window: number },
+  questionId?: string,
+): Promise<ScopeDrift> {
+  const base = await events.firstScored(key, sizes.baseline, questionId);
   const last = base[base.length - 1];
   if (base.length < sizes.baseline || !last) {
     return { status: 'collecting-baseline', baseline: span(base), window: span([]), score: null, answerLength: null };
   }
-  const win = events.latestScoredAfter(key, last.id, sizes.window, questionId);
+  const win = await events.latestScoredAfter(key, last.id, sizes.window, questionId);
   if (win.length < sizes.window) {
     return { status: 'collecting-window', baseline: span(base), window: span(win), score: null, answerLength: null };
   }

@@ -5,5 +5,5 @@ import type { DriftMonitor } from './drift-monitor.js';
 export interface MonitoringDeps {
   drift: DriftMonitor;
   /** The A/B and shadow summary, of grades since an ISO time when given. */
-  ab: (since?: string) => AbSummary;
+  ab: (since?: string) => Promise<AbSummary>;
 }

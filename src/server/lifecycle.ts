@@ -11,7 +11,7 @@ export interface ClosableServer {
 export interface ShutdownDeps {
   server: ClosableServer;
   gate: Pick<GradeGate, 'close' | 'idle' | 'inFlight'>;
-  store: { close(): void };
+  store: { close(): void | Promise<void> };
   /** Background work to stop starting new grades, e.g. the crash recovery. */
   background?: { stop(): void } | null;
   /** How long in-flight grades may take (`SHUTDOWN_GRACE_MS`). */
@@ -75,7 +75,7 @@ export function createShutdown(deps: ShutdownDeps): (reason: string) => Promise<
     }
     let storeClosed = true;
     try {
-      deps.store.close();
+      await deps.store.close();
     } catch (err) {
       storeClosed = false;
       log(`closing the database failed: ${err instanceof Error ? err.message : String(err)}`);

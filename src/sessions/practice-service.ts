@@ -26,8 +26,8 @@ export const hintTopic = (keyPointId: string) => keyPointId.replace(/-/g, ' ');
 export function createPracticeService(deps: PracticeServiceDeps) {
   const { store, bank } = deps;
   const now = deps.now ?? (() => new Date());
-  const mustSession = (id: string) => {
-    const s = store.sessions.get(id);
+  const mustSession = async (id: string) => {
+    const s = await store.sessions.get(id);
     if (!s) throw new NotFoundError(`id: no session "${id}"`);
     return s;
   };
@@ -41,12 +41,13 @@ export function createPracticeService(deps: PracticeServiceDeps) {
     },
 
     async deleteProfile(candidateId: string): Promise<void> {
-      if ((await store.practice.deleteCandidate(candidateId)) === 0) throw noProfile(candidateId);
+      // One transaction: the grade log's links are cleared with the sessions they point at, or neither.
+      if ((await store.transaction((tx) => tx.practice.deleteCandidate(candidateId))) === 0) throw noProfile(candidateId);
     },
 
     /** One key point of the current question, by its topic only; the same one on every call for that step. */
     async hint(sessionId: string): Promise<{ hint: { keyPointId: string; topic: string } }> {
-      const s = mustSession(sessionId);
+      const s = await mustSession(sessionId);
       if (s.status === 'finished') throw new ConflictError(`id: session ${sessionId} is finished; there is no question to give a hint for`);
       const g = bank.gradable(stepsOf(s.plan)[s.cursor] ?? '');
       if (!g) throw new ConflictError(`id: the current question of session ${sessionId} is no longer in the bank`);
@@ -58,9 +59,9 @@ export function createPracticeService(deps: PracticeServiceDeps) {
 
     /** The model answer of a turn, recorded as viewed. A mock interview shows none until it is finished. */
     async reveal(turnId: string): Promise<{ reference: { answer: string; explanation: string | null } }> {
-      const t = store.turns.get(turnId);
+      const t = await store.turns.get(turnId);
       if (!t) throw new NotFoundError(`id: no turn "${turnId}"`);
-      if (!revealsReference(mustSession(t.sessionId))) throw new ConflictError('id: a mock interview shows model answers once it is finished');
+      if (!revealsReference(await mustSession(t.sessionId))) throw new ConflictError('id: a mock interview shows model answers once it is finished');
       const reference = referenceOf(bank, t.questionId);
       if (!reference) throw new ConflictError(`id: question ${t.questionId} of this turn is no longer in the bank`);
       await store.practice.markModelAnswerViewed(turnId, now().toISOString());
@@ -68,9 +69,9 @@ export function createPracticeService(deps: PracticeServiceDeps) {
     },
 
     /** The transcript as Markdown: questions, answers, grades with evidence, model answers. */
-    exportMarkdown(sessionId: string): string {
-      const s = mustSession(sessionId);
-      const turns = store.turns.bySession(sessionId);
+    async exportMarkdown(sessionId: string): Promise<string> {
+      const s = await mustSession(sessionId);
+      const turns = await store.turns.bySession(sessionId);
       return sessionMarkdown(sessionView(bank, s), turns.map((t) => turnView(bank, s, t)), summarize(bank, turns), (id) => referenceOf(bank, id));
     },
 

@@ -3,10 +3,12 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { DatabaseUnusableError } from '../errors.js';
+import { databaseBusy } from './db-errors.js';
 
 /** Where the coach keeps its database when `DB_PATH` is not set: `var/coach.db` in the project (git-ignored). */
 export const DEFAULT_DB_PATH = fileURLToPath(new URL('../../var/coach.db', import.meta.url));
 
+/** The SQLite connection itself (better-sqlite3), below the query layer: pragmas, migrations, tests. */
 export type Db = Database.Database;
 
 /**
@@ -24,10 +26,7 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
-/** Whether an error is SQLite saying another connection holds the lock (`SQLITE_BUSY*`, `SQLITE_LOCKED*`). */
-export function databaseBusy(err: unknown): boolean {
-  return err instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED)/.test(err.code);
-}
+export { databaseBusy } from './db-errors.js';
 
 /** A start-up failure as one line that names `DB_PATH` and says what to do. */
 export function unusable(path: string, err: unknown): DatabaseUnusableError {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Grade } from '../grading/grade-schema.js';
-import type { Db } from './db.js';
+import { type RawBuilder, sql } from 'kysely';
+import type { Executor } from './tables.js';
 import { jsonColumn, parseRow } from './json-column.js';
 import { redactDeep, redactNullable } from './redact.js';
 
@@ -81,102 +82,113 @@ export interface PairedGrades {
 const StoredEvent = z.object({ id: z.number().int(), role: GradeRole, variant: Variant, outcome: GradeOutcome, pair_id: z.string().nullable(), grade: jsonColumn(Grade).nullable() });
 
 export interface GradeEventsRepo {
-  insert(event: NewGradeEvent): number;
+  insert(event: NewGradeEvent): Promise<number>;
+  /** Append several rows in one statement (the grade log's batches). */
+  insertMany(events: readonly NewGradeEvent[]): Promise<void>;
   /** The first `n` scored grades of a judge (of one question when given), oldest first. */
-  firstScored(key: JudgeKey, n: number, questionId?: string): ScoredGrade[];
+  firstScored(key: JudgeKey, n: number, questionId?: string): Promise<ScoredGrade[]>;
   /** The latest `n` scored grades after id `afterId`, oldest first. */
-  latestScoredAfter(key: JudgeKey, afterId: number, n: number, questionId?: string): ScoredGrade[];
+  latestScoredAfter(key: JudgeKey, afterId: number, n: number, questionId?: string): Promise<ScoredGrade[]>;
   /** Bank questions this judge has scored grades of. */
-  questions(key: JudgeKey): string[];
+  questions(key: JudgeKey): Promise<string[]>;
   /** Counts, means and tokens of one arm's grades, since an ISO time when given. */
-  totals(key: JudgeKey, role: GradeRole, since?: string): ArmTotals;
+  totals(key: JudgeKey, role: GradeRole, since?: string): Promise<ArmTotals>;
   /** Answers graded by `served` and, in the background, by `shadow`: one row per pair. */
-  pairs(served: JudgeKey, shadow: JudgeKey, since?: string): PairedGrades[];
+  pairs(served: JudgeKey, shadow: JudgeKey, since?: string): Promise<PairedGrades[]>;
   /** Every row of a pair, for inspection and tests. */
-  byPair(pairId: string): z.infer<typeof StoredEvent>[];
+  byPair(pairId: string): Promise<z.infer<typeof StoredEvent>[]>;
 }
 
-/** The append-only grade log read by drift monitoring and the A/B summary. */
-export function createGradeEventsRepo(db: Db): GradeEventsRepo {
-  const insert = db.prepare(
-    `INSERT INTO grade_events (at, source, role, variant, judge_kind, model, prompt_name, prompt_version, session_id,
-       turn_id, question_id, pair_id, answer_chars, answer_words, outcome, reason, score, raw_score, inconsistent,
-       prompt_tokens, completion_tokens, latency_ms, grade)
-     VALUES (@at, @source, @role, @variant, @judgeKind, @model, @promptName, @promptVersion, @sessionId, @turnId,
-       @questionId, @pairId, @answerChars, @answerWords, @outcome, @reason, @score, @rawScore, @inconsistent,
-       @promptTokens, @completionTokens, @latencyMs, @grade)`,
-  );
-  const judge = `variant = @variant AND model = @model AND prompt_version = @promptVersion AND outcome = 'scored'`;
-  const cols = 'id, at, raw_score, answer_words';
-  const first = db.prepare(`SELECT ${cols} FROM grade_events WHERE ${judge} ORDER BY id LIMIT @n`);
-  const firstQ = db.prepare(`SELECT ${cols} FROM grade_events WHERE ${judge} AND question_id = @questionId ORDER BY id LIMIT @n`);
-  const latest = db.prepare(`SELECT ${cols} FROM grade_events WHERE ${judge} AND id > @afterId ORDER BY id DESC LIMIT @n`);
-  const latestQ = db.prepare(
-    `SELECT ${cols} FROM grade_events WHERE ${judge} AND question_id = @questionId AND id > @afterId ORDER BY id DESC LIMIT @n`,
-  );
-  const questions = db.prepare(`SELECT DISTINCT question_id FROM grade_events WHERE ${judge} AND question_id IS NOT NULL ORDER BY question_id`).pluck();
-  const totals = db.prepare(
-    `SELECT COUNT(*) AS grades,
-       SUM(outcome = 'scored') AS scored, SUM(outcome = 'unscored') AS unscored, SUM(outcome = 'failed') AS failed,
-       SUM(inconsistent IS NOT NULL) AS swapped, SUM(inconsistent = 1) AS inconsistent,
-       AVG(score) AS mean_score, AVG(raw_score) AS mean_raw,
-       SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens, AVG(latency_ms) AS mean_latency
-     FROM grade_events
-     WHERE variant = @variant AND model = @model AND prompt_version = @promptVersion AND role = @role AND at >= @since`,
-  );
-  const pairs = db.prepare(
-    `SELECT a.raw_score AS a_raw, a.outcome AS a_outcome, b.raw_score AS b_raw, b.outcome AS b_outcome
-     FROM grade_events a JOIN grade_events b ON b.pair_id = a.pair_id AND b.role = 'shadow'
-     WHERE a.role = 'served' AND a.pair_id IS NOT NULL AND a.at >= @since
-       AND a.variant = @aVariant AND a.model = @aModel AND a.prompt_version = @aVersion
-       AND b.variant = @bVariant AND b.model = @bModel AND b.prompt_version = @bVersion
-     ORDER BY a.id`,
-  );
-  const byPair = db.prepare('SELECT id, role, variant, outcome, pair_id, grade FROM grade_events WHERE pair_id = ? ORDER BY id');
+const row = (e: NewGradeEvent) => ({
+  at: e.at,
+  source: e.source,
+  role: e.role,
+  variant: e.variant,
+  judge_kind: e.judgeKind,
+  model: e.model,
+  prompt_name: e.promptName,
+  prompt_version: e.promptVersion,
+  session_id: e.sessionId,
+  turn_id: e.turnId,
+  question_id: e.questionId,
+  pair_id: e.pairId,
+  answer_chars: e.answerChars,
+  answer_words: e.answerWords,
+  outcome: e.outcome,
+  reason: redactNullable(e.reason),
+  score: e.score,
+  raw_score: e.rawScore,
+  inconsistent: e.inconsistent === null ? null : e.inconsistent ? 1 : 0,
+  prompt_tokens: e.promptTokens,
+  completion_tokens: e.completionTokens,
+  latency_ms: e.latencyMs,
+  grade: e.grade ? JSON.stringify(redactDeep(e.grade)) : null,
+});
 
+/** The append-only grade log read by drift monitoring and the A/B summary. */
+export function createGradeEventsRepo(db: Executor): GradeEventsRepo {
+  const judge = (k: JudgeKey): RawBuilder<unknown> =>
+    sql`variant = ${k.variant} AND model = ${k.model} AND prompt_version = ${k.promptVersion} AND outcome = 'scored'`;
+  const ofQuestion = (questionId: string | undefined) => (questionId === undefined ? sql`` : sql`AND question_id = ${questionId}`);
   const scored = (rows: unknown[]): ScoredGrade[] =>
-    rows.map((row) => {
-      const r = parseRow('grade_events', ScoredRow, row);
+    rows.map((r0) => {
+      const r = parseRow('grade_events', ScoredRow, r0);
       return { id: r.id, at: r.at, rawScore: r.raw_score, answerWords: r.answer_words };
     });
-  const keyParams = (k: JudgeKey) => ({ variant: k.variant, model: k.model, promptVersion: k.promptVersion });
+  // A count over booleans, in the spelling both engines read (PostgreSQL has no SUM of a boolean).
+  const count = (condition: RawBuilder<unknown>) => sql`SUM(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
 
   return {
-    insert(e) {
-      const result = insert.run({
-        ...e,
-        inconsistent: e.inconsistent === null ? null : e.inconsistent ? 1 : 0,
-        reason: redactNullable(e.reason),
-        grade: e.grade ? JSON.stringify(redactDeep(e.grade)) : null,
+    async insert(e) {
+      const r = await db.insertInto('grade_events').values(row(e)).returning('id').executeTakeFirstOrThrow();
+      return Number(r.id);
+    },
+    async insertMany(events) {
+      if (events.length === 0) return;
+      await db.insertInto('grade_events').values(events.map(row)).execute();
+    },
+    async firstScored(key, n, questionId) {
+      const { rows } = await sql`SELECT id, at, raw_score, answer_words FROM grade_events
+        WHERE ${judge(key)} ${ofQuestion(questionId)} ORDER BY id LIMIT ${n}`.execute(db);
+      return scored(rows);
+    },
+    async latestScoredAfter(key, afterId, n, questionId) {
+      const { rows } = await sql`SELECT id, at, raw_score, answer_words FROM grade_events
+        WHERE ${judge(key)} ${ofQuestion(questionId)} AND id > ${afterId} ORDER BY id DESC LIMIT ${n}`.execute(db);
+      return scored(rows).reverse();
+    },
+    async questions(key) {
+      const { rows } = await sql<{ question_id: string }>`SELECT DISTINCT question_id FROM grade_events
+        WHERE ${judge(key)} AND question_id IS NOT NULL ORDER BY question_id`.execute(db);
+      return rows.map((r) => String(r.question_id));
+    },
+    async totals(key, role, since) {
+      const { rows } = await sql`SELECT COUNT(*) AS grades,
+          ${count(sql`outcome = 'scored'`)} AS scored, ${count(sql`outcome = 'unscored'`)} AS unscored,
+          ${count(sql`outcome = 'failed'`)} AS failed,
+          ${count(sql`inconsistent IS NOT NULL`)} AS swapped, ${count(sql`inconsistent = 1`)} AS inconsistent,
+          AVG(score) AS mean_score, AVG(raw_score) AS mean_raw,
+          SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens, AVG(latency_ms) AS mean_latency
+        FROM grade_events
+        WHERE variant = ${key.variant} AND model = ${key.model} AND prompt_version = ${key.promptVersion}
+          AND role = ${role} AND at >= ${since ?? ''}`.execute(db);
+      return parseRow('grade_events', SummaryRow, rows[0]);
+    },
+    async pairs(served, shadow, since) {
+      const { rows } = await sql`SELECT a.raw_score AS a_raw, a.outcome AS a_outcome, b.raw_score AS b_raw, b.outcome AS b_outcome
+        FROM grade_events a JOIN grade_events b ON b.pair_id = a.pair_id AND b.role = 'shadow'
+        WHERE a.role = 'served' AND a.pair_id IS NOT NULL AND a.at >= ${since ?? ''}
+          AND a.variant = ${served.variant} AND a.model = ${served.model} AND a.prompt_version = ${served.promptVersion}
+          AND b.variant = ${shadow.variant} AND b.model = ${shadow.model} AND b.prompt_version = ${shadow.promptVersion}
+        ORDER BY a.id`.execute(db);
+      return rows.map((r0) => {
+        const r = parseRow('grade_events', PairRow, r0);
+        return { aRaw: r.a_raw, aOutcome: r.a_outcome, bRaw: r.b_raw, bOutcome: r.b_outcome };
       });
-      return Number(result.lastInsertRowid);
     },
-    firstScored(key, n, questionId) {
-      const params = { ...keyParams(key), n };
-      return scored(questionId === undefined ? first.all(params) : firstQ.all({ ...params, questionId }));
-    },
-    latestScoredAfter(key, afterId, n, questionId) {
-      const params = { ...keyParams(key), afterId, n };
-      return scored(questionId === undefined ? latest.all(params) : latestQ.all({ ...params, questionId })).reverse();
-    },
-    questions: (key) => questions.all(keyParams(key)).map((q) => String(q)),
-    totals: (key, role, since) => parseRow('grade_events', SummaryRow, totals.get({ ...keyParams(key), role, since: since ?? '' })),
-    pairs(served, shadow, since) {
-      return pairs
-        .all({
-          aVariant: served.variant,
-          aModel: served.model,
-          aVersion: served.promptVersion,
-          bVariant: shadow.variant,
-          bModel: shadow.model,
-          bVersion: shadow.promptVersion,
-          since: since ?? '',
-        })
-        .map((row) => {
-          const r = parseRow('grade_events', PairRow, row);
-          return { aRaw: r.a_raw, aOutcome: r.a_outcome, bRaw: r.b_raw, bOutcome: r.b_outcome };
-        });
-    },
-    byPair: (pairId) => byPair.all(pairId).map((row) => parseRow('grade_events', StoredEvent, row)),
+    byPair: async (pairId) =>
+      (await db.selectFrom('grade_events').select(['id', 'role', 'variant', 'outcome', 'pair_id', 'grade']).where('pair_id', '=', pairId).orderBy('id').execute()).map(
+        (r) => parseRow('grade_events', StoredEvent, r),
+      ),
   };
 }

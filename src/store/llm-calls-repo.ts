@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Usage } from '../grading/grade-schema.js';
 import type { LlmCallRecord } from '../judge/chat.js';
-import type { Db } from './db.js';
+import type { Executor } from './tables.js';
 import { jsonColumn, parseRow } from './json-column.js';
 import { redactNullable, redactSecrets } from './redact.js';
 
@@ -57,22 +57,14 @@ export type StoredLlmCall = z.output<typeof LlmCallRow>;
 
 export interface LlmCallsRepo {
   /** Append one call to the audit log, tied to the turn it graded (null when it graded no turn). */
-  insert(turnId: string | null, call: LlmCallRecord): number;
-  byTurn(turnId: string): StoredLlmCall[];
+  insert(turnId: string | null, call: LlmCallRecord): Promise<number>;
+  byTurn(turnId: string): Promise<StoredLlmCall[]>;
 }
 
 /** The append-only audit log of LLM calls. */
-export function createLlmCallsRepo(db: Db): LlmCallsRepo {
-  const insert = db.prepare(
-    `INSERT INTO llm_calls (turn_id, at, model, prompt_version, call_order, question_id, request, raw_reply,
-                            finish_reason, prompt_tokens, completion_tokens, latency_ms, error)
-     VALUES (@turnId, @at, @model, @promptVersion, @order, @questionId, @request, @rawReply, @finishReason,
-             @promptTokens, @completionTokens, @latencyMs, @error)`,
-  );
-  const byTurn = db.prepare('SELECT * FROM llm_calls WHERE turn_id = ? ORDER BY id');
-
+export function createLlmCallsRepo(db: Executor): LlmCallsRepo {
   return {
-    insert(turnId, call) {
+    async insert(turnId, call) {
       // Copy the known request fields one by one, so nothing else the caller attached is ever persisted.
       const { model, messages, temperature, maxTokens, responseFormat, jsonSchema } = call.request;
       const request = StoredChatRequest.parse({
@@ -83,23 +75,29 @@ export function createLlmCallsRepo(db: Db): LlmCallsRepo {
         responseFormat,
         ...(jsonSchema ? { jsonSchema } : {}),
       });
-      const result = insert.run({
-        turnId,
-        at: call.at,
-        model: call.model,
-        promptVersion: call.promptVersion,
-        order: call.order,
-        questionId: call.questionId,
-        request: redactSecrets(JSON.stringify(request)),
-        rawReply: redactNullable(call.rawReply),
-        finishReason: call.finishReason,
-        promptTokens: call.usage?.promptTokens ?? null,
-        completionTokens: call.usage?.completionTokens ?? null,
-        latencyMs: Math.max(0, Math.round(call.latencyMs)),
-        error: redactNullable(call.error),
-      });
-      return Number(result.lastInsertRowid);
+      const row = await db
+        .insertInto('llm_calls')
+        .values({
+          turn_id: turnId,
+          at: call.at,
+          model: call.model,
+          prompt_version: call.promptVersion,
+          call_order: call.order,
+          question_id: call.questionId,
+          request: redactSecrets(JSON.stringify(request)),
+          raw_reply: redactNullable(call.rawReply),
+          finish_reason: call.finishReason,
+          prompt_tokens: call.usage?.promptTokens ?? null,
+          completion_tokens: call.usage?.completionTokens ?? null,
+          latency_ms: Math.max(0, Math.round(call.latencyMs)),
+          error: redactNullable(call.error),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+
+      return Number(row.id);
     },
-    byTurn: (turnId) => byTurn.all(turnId).map((row) => parseRow('llm_calls', LlmCallRow, row)),
+    byTurn: async (turnId) =>
+      (await db.selectFrom('llm_calls').selectAll().where('turn_id', '=', turnId).orderBy('id').execute()).map((row) => parseRow('llm_calls', LlmCallRow, row)),
   };
 }

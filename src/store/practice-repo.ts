@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from './db.js';
+import type { Executor } from './tables.js';
 import { parseRow } from './json-column.js';
 import { parseSessionRow, type SessionRecord } from './sessions-repo.js';
 import { parseTurnRow, type TurnRecord } from './turns-repo.js';
@@ -8,8 +8,7 @@ const HintRow = z.object({ key_point_id: z.string() });
 
 /**
  * Practice profiles: a candidate's sessions and turns, deleting a profile, hints and revealed model answers.
- * Every method returns a Promise and the SQL is portable (`?` placeholders, COALESCE, ON CONFLICT), so the
- * repo moves to another database driver without touching its callers.
+ * Written once on the query layer, so the same queries run on SQLite and PostgreSQL.
  */
 export interface PracticeRepo {
   /** The candidate's sessions, oldest first; empty when the id has none. */
@@ -19,6 +18,7 @@ export interface PracticeRepo {
   /**
    * Remove the candidate's sessions and, with them, their turns, hints and LLM audit rows. The grade log
    * keeps its rows for the drift readings but loses every link to the sessions. Returns the sessions removed.
+   * Run it inside `store.transaction` so the three statements commit together.
    */
   deleteCandidate(candidateId: string): Promise<number>;
   /** The question at the cursor was presented now: the clock of a mock interview runs from here. */
@@ -30,54 +30,65 @@ export interface PracticeRepo {
   markModelAnswerViewed(turnId: string, at: string): Promise<void>;
 }
 
-export function createPracticeRepo(db: Db): PracticeRepo {
-  const sessionsOf = db.prepare('SELECT * FROM sessions WHERE candidate_id = ? ORDER BY created_at, id');
-  const turnsOf = db.prepare(
-    `SELECT t.* FROM turns t JOIN sessions s ON s.id = t.session_id
-     WHERE s.candidate_id = ? ORDER BY s.created_at, s.id, t.seq`,
-  );
-  const unlinkEvents = db.prepare(
-    `UPDATE grade_events SET session_id = NULL, turn_id = NULL
-     WHERE session_id IN (SELECT id FROM sessions WHERE candidate_id = ?)`,
-  );
-  // Adaptive answers point at the turn they follow up and retries at their first attempt: dropping those
-  // links first lets the sessions' cascade remove every turn in one statement.
-  const unlinkTurns = db.prepare(
-    `UPDATE turns SET retry_of = NULL, adaptive_of = NULL
-     WHERE session_id IN (SELECT id FROM sessions WHERE candidate_id = ?)`,
-  );
-  const deleteSessions = db.prepare('DELETE FROM sessions WHERE candidate_id = ?');
-  const asked = db.prepare('UPDATE sessions SET asked_at = ? WHERE id = ?');
-  const hint = db.prepare('SELECT key_point_id FROM session_hints WHERE session_id = ? AND step = ?');
-  const saveHint = db.prepare(
-    `INSERT INTO session_hints (session_id, step, key_point_id, at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (session_id, step) DO NOTHING`,
-  );
-  const viewed = db.prepare('UPDATE turns SET model_answer_viewed = 1, updated_at = ? WHERE id = ?');
-  const readHint = (sessionId: string, step: number) => {
-    const row = hint.get(sessionId, step);
+export function createPracticeRepo(db: Executor): PracticeRepo {
+  const sessionIdsOf = (candidateId: string) => db.selectFrom('sessions').select('id').where('candidate_id', '=', candidateId);
+  const readHint = async (sessionId: string, step: number) => {
+    const row = await db
+      .selectFrom('session_hints')
+      .select('key_point_id')
+      .where('session_id', '=', sessionId)
+      .where('step', '=', step)
+      .executeTakeFirst();
     return row === undefined ? null : parseRow('session_hints', HintRow, row).key_point_id;
   };
-  const removeCandidate = db.transaction((candidateId: string) => {
-    unlinkEvents.run(candidateId);
-    unlinkTurns.run(candidateId);
-    return deleteSessions.run(candidateId).changes;
-  });
 
   return {
-    sessionsOf: async (candidateId) => sessionsOf.all(candidateId).map(parseSessionRow),
-    turnsOf: async (candidateId) => turnsOf.all(candidateId).map(parseTurnRow),
-    deleteCandidate: async (candidateId) => removeCandidate.immediate(candidateId),
-    async markAsked(sessionId, at) {
-      asked.run(at, sessionId);
+    sessionsOf: async (candidateId) =>
+      (await db.selectFrom('sessions').selectAll().where('candidate_id', '=', candidateId).orderBy('created_at').orderBy('id').execute()).map(
+        parseSessionRow,
+      ),
+    turnsOf: async (candidateId) =>
+      (
+        await db
+          .selectFrom('turns as t')
+          .innerJoin('sessions as s', 's.id', 't.session_id')
+          .selectAll('t')
+          .where('s.candidate_id', '=', candidateId)
+          .orderBy('s.created_at')
+          .orderBy('s.id')
+          .orderBy('t.seq')
+          .execute()
+      ).map(parseTurnRow),
+    async deleteCandidate(candidateId) {
+      await db
+        .updateTable('grade_events')
+        .set({ session_id: null, turn_id: null })
+        .where('session_id', 'in', sessionIdsOf(candidateId))
+        .execute();
+      // Adaptive answers point at the turn they follow up and retries at their first attempt: dropping those
+      // links first lets the sessions' cascade remove every turn in one statement.
+      await db
+        .updateTable('turns')
+        .set({ retry_of: null, adaptive_of: null })
+        .where('session_id', 'in', sessionIdsOf(candidateId))
+        .execute();
+      const r = await db.deleteFrom('sessions').where('candidate_id', '=', candidateId).executeTakeFirst();
+      return Number(r.numDeletedRows);
     },
-    hintFor: async (sessionId, step) => readHint(sessionId, step),
+    async markAsked(sessionId, at) {
+      await db.updateTable('sessions').set({ asked_at: at }).where('id', '=', sessionId).execute();
+    },
+    hintFor: readHint,
     async saveHint(sessionId, step, keyPointId, at) {
-      saveHint.run(sessionId, step, keyPointId, at);
-      return readHint(sessionId, step) ?? keyPointId;
+      await db
+        .insertInto('session_hints')
+        .values({ session_id: sessionId, step, key_point_id: keyPointId, at })
+        .onConflict((oc) => oc.columns(['session_id', 'step']).doNothing())
+        .execute();
+      return (await readHint(sessionId, step)) ?? keyPointId;
     },
     async markModelAnswerViewed(turnId, at) {
-      viewed.run(at, turnId);
+      await db.updateTable('turns').set({ model_answer_viewed: 1, updated_at: at }).where('id', '=', turnId).execute();
     },
   };
 }

@@ -4,6 +4,8 @@
 // line or an error body.
 const OPENAI_STYLE_KEY = /\bsk-[A-Za-z0-9_*-]{8,}/g;
 const BEARER_TOKEN = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+// The password of a URL such as postgres://coach:secret@db/coach, whatever its length.
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^:@\s/]*:)[^@\s/]+@/gi;
 const KEY_ASSIGNMENT = /\b(api[-_]?key|authorization|x-api-key)(["']?\s*[:=]\s*["']?)(?!Bearer\b|\[redacted\])[^\s"',}]{6,}/gi;
 
 /** Shorter values are not masked: a dummy key such as `ollama` also names things that must stay readable. */
@@ -36,6 +38,7 @@ export function redactSecrets(text: string): string {
     if (out.includes(secret)) out = out.split(secret).join('[redacted]');
   }
   return out
+    .replace(URL_PASSWORD, '$1[redacted]@')
     .replace(OPENAI_STYLE_KEY, '[redacted]')
     .replace(BEARER_TOKEN, '$1 [redacted]')
     .replace(KEY_ASSIGNMENT, '$1$2[redacted]');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Difficulty, QuestionType } from '../bank/schema.js';
-import type { Db } from './db.js';
+import type { Engine, Executor } from './tables.js';
 import { jsonColumn, parseRow } from './json-column.js';
 
 /** The filters a session was started with, after defaults: `count` is what was asked, capped at what matched. */
@@ -70,40 +70,65 @@ export interface NewSession {
 }
 
 export interface SessionsRepo {
-  insert(session: NewSession): SessionRecord;
-  get(id: string): SessionRecord | undefined;
+  insert(session: NewSession): Promise<SessionRecord>;
+  get(id: string): Promise<SessionRecord | undefined>;
+  /**
+   * The session, locked against other writers until the transaction ends (`FOR UPDATE` on PostgreSQL; on
+   * SQLite the store's IMMEDIATE transaction already holds the database's write lock). Use inside
+   * `store.transaction`, before a write that depends on what was read (the cursor).
+   */
+  getForUpdate(id: string): Promise<SessionRecord | undefined>;
   /** Move the cursor to `cursor`; `finishedAt` set marks the session finished. */
-  advance(id: string, cursor: number, at: string, finishedAt: string | null): void;
+  advance(id: string, cursor: number, at: string, finishedAt: string | null): Promise<void>;
 }
 
-/** Sessions table access through prepared statements; rows are validated on the way out. */
-export function createSessionsRepo(db: Db): SessionsRepo {
-  const insert = db.prepare(
-    `INSERT INTO sessions (id, created_at, updated_at, filters, plan, cursor, status, variant, candidate_id, mode, time_limit_seconds, asked_at)
-     VALUES (@id, @at, @at, @filters, @plan, 0, 'active', @variant, @candidateId, @mode, @timeLimitSeconds, @at)`,
-  );
-  const get = db.prepare('SELECT * FROM sessions WHERE id = ?');
-  const advance = db.prepare(
-    `UPDATE sessions SET cursor = @cursor, updated_at = @at,
-       status = CASE WHEN @finishedAt IS NULL THEN status ELSE 'finished' END,
-       finished_at = COALESCE(finished_at, @finishedAt)
-     WHERE id = @id`,
-  );
-  const read = (id: string) => {
-    const row = get.get(id);
+/** Sessions table access; rows are validated on the way out. */
+export function createSessionsRepo(db: Executor, engine: Engine): SessionsRepo {
+  const read = async (id: string, forUpdate = false) => {
+    const row = await db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id', '=', id)
+      .$if(forUpdate && engine === 'postgres', (q) => q.forUpdate())
+      .executeTakeFirst();
     return row === undefined ? undefined : parseSessionRow(row);
   };
 
   return {
-    insert(s) {
-      insert.run({ id: s.id, at: s.createdAt, filters: JSON.stringify(s.filters), plan: JSON.stringify(s.plan), variant: s.variant ?? null, candidateId: s.candidateId ?? null, mode: s.mode ?? 'practice', timeLimitSeconds: s.timeLimitSeconds ?? null });
-      const stored = read(s.id);
-      if (!stored) throw new Error(`session ${s.id} vanished after insert`);
-      return stored;
+    async insert(s) {
+      const row = await db
+        .insertInto('sessions')
+        .values({
+          id: s.id,
+          created_at: s.createdAt,
+          updated_at: s.createdAt,
+          filters: JSON.stringify(s.filters),
+          plan: JSON.stringify(s.plan),
+          cursor: 0,
+          status: 'active',
+          variant: s.variant ?? null,
+          candidate_id: s.candidateId ?? null,
+          mode: s.mode ?? 'practice',
+          time_limit_seconds: s.timeLimitSeconds ?? null,
+          asked_at: s.createdAt,
+        })
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw new Error(`session ${s.id} vanished after insert`);
+      return parseSessionRow(row);
     },
-    get: read,
-    advance(id, cursor, at, finishedAt) {
-      advance.run({ id, cursor, at, finishedAt });
+    get: (id) => read(id),
+    getForUpdate: (id) => read(id, true),
+    async advance(id, cursor, at, finishedAt) {
+      await db
+        .updateTable('sessions')
+        .set((eb) => ({
+          cursor,
+          updated_at: at,
+          ...(finishedAt === null ? {} : { status: 'finished', finished_at: eb.fn.coalesce('finished_at', eb.val(finishedAt)) }),
+        }))
+        .where('id', '=', id)
+        .execute();
     },
   };
 }

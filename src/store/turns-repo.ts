@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Grade, UnscoredReason } from '../grading/grade-schema.js';
-import type { Db } from './db.js';
+import { sql, type Updateable } from 'kysely';
+import type { Engine, Executor, Tables } from './tables.js';
 import { jsonColumn, parseRow } from './json-column.js';
 import { redactDeep, redactSecrets } from './redact.js';
 
@@ -85,100 +86,179 @@ export interface NewTurn {
   probesKeyPoint?: string | null;
 }
 
-export interface TurnsRepo {
-  /** Store an answer before anything grades it: status `pending`, sequence number next in its session. */
-  insertPending(turn: NewTurn): TurnRecord;
-  get(id: string): TurnRecord | undefined;
-  /** All turns of a session in the order they were answered. */
-  bySession(sessionId: string): TurnRecord[];
-  /** The newest attempt at a step of a session. */
-  latestForStep(sessionId: string, step: number): TurnRecord | undefined;
-  /** Grading is starting (again): back to `pending`, failure cleared, run counted. */
-  markGrading(id: string, at: string): void;
-  markGraded(id: string, grade: Grade, at: string): TurnRecord;
-  markFailed(id: string, failure: TurnFailure, at: string): TurnRecord;
-  /** Turns left `pending`, oldest first: answers whose grading never finished (e.g. the process stopped). */
-  pending(): TurnRecord[];
-  countByStatus(): Record<TurnStatus, number>;
+/** A lease on a turn: who grades it, and until when (ISO time) nobody else may. */
+export interface Claim {
+  by: string;
+  until: string;
 }
 
-/**
- * Turns table access through prepared statements; rows (the grade JSON included) are validated on the way
- * out. `seq` and `attempt` are computed inside the INSERT, so they stay consistent within the transaction.
- */
-export function createTurnsRepo(db: Db): TurnsRepo {
-  const insert = db.prepare(
-    `INSERT INTO turns (id, session_id, seq, step, question_id, kind, question, answer, attempt, retry_of,
-                        status, created_at, updated_at, time_spent_ms, over_time, hint_used, adaptive_of, probes_key_point)
-     VALUES (@id, @sessionId,
-             (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE session_id = @sessionId),
-             @step, @questionId, @kind, @question, @answer,
-             (SELECT COUNT(*) + 1 FROM turns WHERE session_id = @sessionId AND step = @step AND adaptive_of IS NULL AND @adaptiveOf IS NULL),
-             @retryOf, 'pending', @createdAt, @createdAt, @timeSpentMs, @overTime, @hintUsed, @adaptiveOf, @probesKeyPoint)`,
-  );
-  const get = db.prepare('SELECT * FROM turns WHERE id = ?');
-  const bySession = db.prepare('SELECT * FROM turns WHERE session_id = ? ORDER BY seq');
-  const latest = db.prepare('SELECT * FROM turns WHERE session_id = ? AND step = ? AND adaptive_of IS NULL ORDER BY seq DESC LIMIT 1');
-  const grading = db.prepare(
-    `UPDATE turns SET status = 'pending', failure_reason = NULL, failure_detail = NULL,
-       grading_runs = grading_runs + 1, updated_at = ? WHERE id = ?`,
-  );
-  const graded = db.prepare(
-    `UPDATE turns SET status = 'graded', grade = @grade, score = @score, failure_reason = NULL,
-       failure_detail = NULL, updated_at = @at, graded_at = @at WHERE id = @id`,
-  );
-  const failed = db.prepare(
-    `UPDATE turns SET status = 'failed', failure_reason = @reason, failure_detail = @detail, updated_at = @at
-     WHERE id = @id`,
-  );
-  const pending = db.prepare(`SELECT * FROM turns WHERE status = 'pending' ORDER BY created_at, seq`);
-  const counts = db.prepare('SELECT status, COUNT(*) AS n FROM turns GROUP BY status');
-  const CountRow = z.object({ status: TurnStatus, n: z.number().int() });
+export interface TurnsRepo {
+  /**
+   * Store an answer before anything grades it: status `pending`, sequence number next in its session. With
+   * `claim`, grading starts in the same commit: the run is counted and the lease taken.
+   */
+  insertPending(turn: NewTurn, claim?: Claim): Promise<TurnRecord>;
+  get(id: string): Promise<TurnRecord | undefined>;
+  /** All turns of a session in the order they were answered. */
+  bySession(sessionId: string): Promise<TurnRecord[]>;
+  /** The newest attempt at a step of a session. */
+  latestForStep(sessionId: string, step: number): Promise<TurnRecord | undefined>;
+  /**
+   * Take the lease to grade a turn (again): back to `pending`, failure cleared, run counted. Only a turn that
+   * is not graded and not under another instance's live lease (one ending after `at`) can be claimed;
+   * otherwise undefined. The holder may take its own lease again (a grade whose save failed): its in-process
+   * guard, not the lease, keeps it from grading one turn twice at once.
+   */
+  claim(id: string, claim: Claim, at: string): Promise<TurnRecord | undefined>;
+  /**
+   * Claim up to `limit` pending turns whose lease ended before `at` (or that never had one), oldest first:
+   * answers an instance stopped grading (it crashed). On PostgreSQL `FOR UPDATE SKIP LOCKED`, so instances
+   * sweeping at once take different turns; on SQLite the one UPDATE holds the write lock.
+   */
+  claimAbandoned(claim: Claim, at: string, limit: number): Promise<TurnRecord[]>;
+  /** Extend a lease this instance holds; false when it no longer holds it. */
+  renew(id: string, claim: Claim): Promise<boolean>;
+  /** Forget every lease (SQLite at start-up: one process per file, so any lease is a dead process's). */
+  releaseAll(): Promise<void>;
+  /**
+   * Store the grade and end the lease. With `by`, only while that instance still holds the lease: a lease
+   * lost to another instance (this one stalled past it) writes nothing, and the row as it is comes back.
+   */
+  markGraded(id: string, grade: Grade, at: string, by?: string): Promise<TurnRecord>;
+  markFailed(id: string, failure: TurnFailure, at: string, by?: string): Promise<TurnRecord>;
+  /** Turns left `pending`, oldest first: answers whose grading never finished (e.g. the process stopped). */
+  pending(): Promise<TurnRecord[]>;
+  countByStatus(): Promise<Record<TurnStatus, number>>;
+}
 
+const CountRow = z.object({ status: TurnStatus, n: z.number().int() });
+
+/**
+ * Turns table access; rows (the grade JSON included) are validated on the way out. `seq` and `attempt` are
+ * computed inside the INSERT, so they stay consistent within the transaction that holds the session.
+ */
+export function createTurnsRepo(db: Executor, engine: Engine): TurnsRepo {
   const parse = parseTurnRow;
-  const read = (id: string) => {
-    const row = get.get(id);
+  const read = async (id: string) => {
+    const row = await db.selectFrom('turns').selectAll().where('id', '=', id).executeTakeFirst();
     return row === undefined ? undefined : parse(row);
   };
-  const mustRead = (id: string) => {
-    const t = read(id);
+  const mustRead = async (id: string) => {
+    const t = await read(id);
     if (!t) throw new Error(`turn ${id} does not exist`);
     return t;
   };
+  /** The update of a finished grading run: only by the lease holder when `by` is given. */
+  const finish = async (id: string, by: string | undefined, values: Updateable<Tables['turns']>) => {
+    const row = await db
+      .updateTable('turns')
+      .set({ ...values, claimed_by: null, claim_expires_at: null })
+      .where('id', '=', id)
+      .$if(by !== undefined, (q) => q.where('claimed_by', '=', by ?? ''))
+      .returningAll()
+      .executeTakeFirst();
+    return row === undefined ? mustRead(id) : parse(row);
+  };
 
   return {
-    insertPending(t) {
-      insert.run({
-        ...t,
-        timeSpentMs: t.timeSpentMs ?? null,
-        overTime: t.overTime ? 1 : 0,
-        hintUsed: t.hintUsed ? 1 : 0,
-        adaptiveOf: t.adaptiveOf ?? null,
-        probesKeyPoint: t.probesKeyPoint ?? null,
-      });
-      return mustRead(t.id);
+    async insertPending(t, claim) {
+      const adaptiveOf = t.adaptiveOf ?? null;
+      // An adaptive answer is its own first attempt; a step's attempts count only the answers to the plan.
+      // Chosen here, not with a NULL test on a parameter in SQL (PostgreSQL cannot type such a parameter).
+      const attempt =
+        adaptiveOf === null
+          ? sql`(SELECT COUNT(*) + 1 FROM turns WHERE session_id = ${t.sessionId} AND step = ${t.step} AND adaptive_of IS NULL)`
+          : sql`1`;
+      const row = await sql`
+        INSERT INTO turns (id, session_id, seq, step, question_id, kind, question, answer, attempt, retry_of,
+                           status, grading_runs, claimed_by, claim_expires_at, created_at, updated_at,
+                           time_spent_ms, over_time, hint_used, adaptive_of, probes_key_point)
+        VALUES (${t.id}, ${t.sessionId},
+                (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE session_id = ${t.sessionId}),
+                ${t.step}, ${t.questionId}, ${t.kind}, ${t.question}, ${t.answer},
+                ${attempt},
+                ${t.retryOf}, 'pending', ${claim ? 1 : 0}, ${claim?.by ?? null}, ${claim?.until ?? null}, ${t.createdAt}, ${t.createdAt},
+                ${t.timeSpentMs ?? null}, ${t.overTime ? 1 : 0}, ${t.hintUsed ? 1 : 0}, ${adaptiveOf}, ${t.probesKeyPoint ?? null})
+        RETURNING *`.execute(db);
+      return parse(row.rows[0]);
     },
     get: read,
-    bySession: (sessionId) => bySession.all(sessionId).map(parse),
-    latestForStep(sessionId, step) {
-      const row = latest.get(sessionId, step);
+    bySession: async (sessionId) =>
+      (await db.selectFrom('turns').selectAll().where('session_id', '=', sessionId).orderBy('seq').execute()).map(parse),
+    async latestForStep(sessionId, step) {
+      const row = await db
+        .selectFrom('turns')
+        .selectAll()
+        .where('session_id', '=', sessionId)
+        .where('step', '=', step)
+        .where('adaptive_of', 'is', null)
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       return row === undefined ? undefined : parse(row);
     },
-    markGrading(id, at) {
-      grading.run(at, id);
+    async claim(id, claim, at) {
+      const row = await db
+        .updateTable('turns')
+        .set((eb) => ({
+          status: 'pending',
+          failure_reason: null,
+          failure_detail: null,
+          grading_runs: eb('grading_runs', '+', 1),
+          updated_at: at,
+          claimed_by: claim.by,
+          claim_expires_at: claim.until,
+        }))
+        .where('id', '=', id)
+        .where('status', '<>', 'graded')
+        .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('claim_expires_at', '<=', at), eb('claimed_by', '=', claim.by)]))
+        .returningAll()
+        .executeTakeFirst();
+      return row === undefined ? undefined : parse(row);
     },
-    markGraded(id, grade, at) {
-      graded.run({ id, grade: JSON.stringify(redactDeep(grade)), score: grade.score, at });
-      return mustRead(id);
+    async claimAbandoned(claim, at, limit) {
+      const lock = engine === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+      const { rows } = await sql`
+        UPDATE turns SET grading_runs = grading_runs + 1, updated_at = ${at},
+          claimed_by = ${claim.by}, claim_expires_at = ${claim.until}
+        WHERE id IN (
+          SELECT id FROM turns
+          WHERE status = 'pending' AND (claimed_by IS NULL OR claim_expires_at <= ${at})
+          ORDER BY created_at, seq LIMIT ${limit} ${lock})
+        RETURNING *`.execute(db);
+      return rows.map(parse).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.seq - b.seq);
     },
-    markFailed(id, failure, at) {
-      failed.run({ id, reason: failure.reason, detail: redactSecrets(failure.detail), at });
-      return mustRead(id);
+    async renew(id, claim) {
+      const r = await db
+        .updateTable('turns')
+        .set({ claim_expires_at: claim.until })
+        .where('id', '=', id)
+        .where('claimed_by', '=', claim.by)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
     },
-    pending: () => pending.all().map(parse),
-    countByStatus() {
+    async releaseAll() {
+      await db.updateTable('turns').set({ claimed_by: null, claim_expires_at: null }).where('claimed_by', 'is not', null).execute();
+    },
+    markGraded: (id, grade, at, by) =>
+      finish(id, by, {
+        status: 'graded',
+        grade: JSON.stringify(redactDeep(grade)),
+        score: grade.score,
+        failure_reason: null,
+        failure_detail: null,
+        updated_at: at,
+        graded_at: at,
+      }),
+    markFailed: (id, failure, at, by) =>
+      finish(id, by, { status: 'failed', failure_reason: failure.reason, failure_detail: redactSecrets(failure.detail), updated_at: at }),
+    pending: async () =>
+      (await db.selectFrom('turns').selectAll().where('status', '=', 'pending').orderBy('created_at').orderBy('seq').execute()).map(parse),
+    async countByStatus() {
       const out: Record<TurnStatus, number> = { pending: 0, graded: 0, failed: 0 };
-      for (const row of counts.all()) {
+      const rows = await sql`SELECT status, COUNT(*) AS n FROM turns GROUP BY status`.execute(db);
+      for (const row of rows.rows) {
         const { status, n } = parseRow('turns', CountRow, row);
         out[status] = n;
       }

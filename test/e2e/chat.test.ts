@@ -126,7 +126,7 @@ describe('web chat with the embedded judge', () => {
 
     // Everything is in the database, and a reload rebuilds the same transcript from it.
     const sessionId = new URL(page.url()).searchParams.get('session') ?? '';
-    expect(app.store.turns.bySession(sessionId).map((t) => [t.kind, t.attempt, t.status])).toEqual([
+    expect((await app.store.turns.bySession(sessionId)).map((t) => [t.kind, t.attempt, t.status])).toEqual([
       ['main', 1, 'graded'],
       ['main', 2, 'graded'],
       ['follow-up', 1, 'graded'],
@@ -162,7 +162,7 @@ describe('web chat with an LLM judge that fails first', () => {
       'Your answer is saved, but it could not be graded: the judge could not be reached (the provider answered 503 three times).',
     );
     const turnId = (await card.getAttribute('data-turn-id')) ?? '';
-    expect(app.store.turns.get(turnId)).toMatchObject({ status: 'failed', failure: { reason: 'provider-unavailable' } });
+    expect(await app.store.turns.get(turnId)).toMatchObject({ status: 'failed', failure: { reason: 'provider-unavailable' } });
     await shot(page, '05-judge-failed.png');
 
     await card.getByRole('button', { name: 'Try grading again' }).click();
@@ -173,8 +173,8 @@ describe('web chat with an LLM judge that fails first', () => {
     expect(await card.locator('.orders dt').allTextContents()).toEqual(['Reference first', 'Reference last', 'Spread']);
     expect(await card.locator('.orders dd').allTextContents()).toEqual(['3.0', '4.0', '1']);
     expect(await card.locator('.adaptive').textContent()).toContain('The judge would also ask:');
-    expect(app.store.turns.get(turnId)?.status).toBe('graded');
-    expect(app.store.llmCalls.byTurn(turnId).map((c) => c.order)).toEqual(['reference-first', 'reference-last']);
+    expect((await app.store.turns.get(turnId))?.status).toBe('graded');
+    expect((await app.store.llmCalls.byTurn(turnId)).map((c) => c.order)).toEqual(['reference-first', 'reference-last']);
     await shot(page, '06-regraded-llm-both-orders.png');
 
     expect(problems).toEqual([]);

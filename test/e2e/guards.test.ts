@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { securedApp } from '../helpers/secured-app.js';
+import { sqliteOf } from '../helpers/app.js';
 import { launchBrowser } from './browser.js';
 
 // The coach with the security main.ts derives from an empty environment (loopback, no API keys), in a
@@ -43,7 +44,7 @@ afterAll(async () => {
   await new Promise((r) => evilServer.close(r));
 });
 
-const sessions = () => Number(coach.store.db.prepare('SELECT count(*) FROM sessions').pluck().get());
+const sessions = () => Number(sqliteOf(coach.store).prepare('SELECT count(*) FROM sessions').pluck().get());
 
 describe('guards in a real browser', () => {
   it('a page of another site cannot start grades or sessions', async () => {
@@ -77,7 +78,7 @@ describe('guards in a real browser', () => {
     await page.locator('#answer').press('Control+Enter');
     await page.locator('li.msg.result-graded').first().waitFor();
     expect(coach.calls.grades).toBe(1);
-    const [turn] = coach.store.db.prepare('SELECT answer, grade FROM turns').all() as { answer: string; grade: string }[];
+    const [turn] = sqliteOf(coach.store).prepare('SELECT answer, grade FROM turns').all() as { answer: string; grade: string }[];
     expect(turn?.answer).toBe('Data drift is when production inputs move away from the training data.');
     expect(JSON.parse(turn?.grade ?? '{}').flags).toContain('invisible-characters-removed');
     await page.close();

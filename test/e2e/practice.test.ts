@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedJudge } from '../../src/judge/embedded/embedded-judge.js';
 import { scriptedJudge, swappedVerdict } from '../helpers/fake-judge.js';
 import { launchBrowser, openPage, type RunningApp, SCREENSHOT_DIR, send, shot, startApp } from './browser.js';
+import { sqliteOf } from '../helpers/app.js';
 
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let context: BrowserContext;
@@ -78,7 +79,7 @@ describe('practice profile, history and review', () => {
       await page.locator('#summary').getByRole('button', { name: 'Start a new session' }).click();
       await page.locator('#setup').waitFor();
     }
-    expect(app.store.db.prepare('SELECT count(*) FROM sessions WHERE candidate_id = ?').pluck().get(id)).toBe(2);
+    expect(sqliteOf(app.store).prepare('SELECT count(*) FROM sessions WHERE candidate_id = ?').pluck().get(id)).toBe(2);
 
     // Missed today, due tomorrow: the page says when.
     await start(page, 'review', 0);
@@ -141,7 +142,7 @@ describe("the judge's follow-up, export and reload", () => {
     expect(await page.locator('button.answer-adaptive').count()).toBe(0);
     // The session did not move on: the bank's follow-up is still the question to answer.
     expect(await current.locator('.meta-label').textContent()).toBe('Follow-up to question 1');
-    const turns = app.store.turns.bySession(new URL(page.url()).searchParams.get('session') ?? '');
+    const turns = await app.store.turns.bySession(new URL(page.url()).searchParams.get('session') ?? '');
     expect(turns.map((t) => [t.kind, t.adaptiveOf === null ? null : 'adaptive'])).toEqual([['main', null], ['main', 'adaptive']]);
     await shot(page, '14-adaptive-follow-up.png');
 

@@ -42,3 +42,9 @@ export function postJson(app: { request: (path: string, init?: RequestInit) => R
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
+
+/** The SQLite connection under a test's store, for tests that read or lock the file directly. */
+export function sqliteOf(store: { sqlite?: import('../../src/store/db.js').Db }): import('../../src/store/db.js').Db {
+  if (!store.sqlite) throw new Error('this test needs a SQLite store');
+  return store.sqlite;
+}

@@ -4,7 +4,7 @@ import { serve } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gradeTimeoutMs, loadConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
-import { postJson } from '../helpers/app.js';
+import { postJson, sqliteOf } from '../helpers/app.js';
 import { answer, startSession } from '../helpers/session-app.js';
 import { completion, type FakeProvider, type FakeReply, type SeenRequest, startFakeProvider, verdictText } from './fake-provider.js';
 import { ANSWER, coach, gradeOnce, report } from './harness.js';
@@ -27,9 +27,9 @@ const ok = (r: SeenRequest): FakeReply => ({ json: completion(r.body, { content:
 const userText = (r: SeenRequest) => r.body.messages.map((m) => m.content).join('\n');
 
 /** Every table of the store, as text: what a database dump would show. */
-function dumpStore(c: ReturnType<typeof coach>): string {
-  c.services.served.flush();
-  const db = c.services.store.db;
+async function dumpStore(c: ReturnType<typeof coach>): Promise<string> {
+  await c.services.served.flush();
+  const db = sqliteOf(c.services.store);
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
   return tables.map((t) => JSON.stringify(db.prepare(`SELECT * FROM "${t.name}"`).all())).join('\n');
 }
@@ -113,13 +113,13 @@ describe('a 5 MB reply', () => {
     const { session } = await startSession(c.app);
     const turn = await answer(c.app, session.id, { answer: ANSWER.answer });
     expect(turn.turn.failure?.reason).toBe('reply-too-large');
-    const rows = c.services.store.llmCalls.byTurn(turn.turn.id);
+    const rows = await c.services.store.llmCalls.byTurn(turn.turn.id);
     expect(rows.length).toBe(2);
     for (const row of rows) {
       expect(row.rawReply).toBeNull();
       expect(row.error).toMatch(/^reply-too-large: /);
     }
-    expect(dumpStore(c).length).toBeLessThan(200_000);
+    expect((await dumpStore(c)).length).toBeLessThan(200_000);
   });
 
   it('a large reply under the limit is kept and quoted only as bounded excerpts', async () => {
@@ -158,9 +158,9 @@ describe('a provider that echoes the key in its 401', () => {
     expect(JSON.stringify(turn)).not.toContain(key);
     const transcript = await (await c.app.request(`/api/sessions/${session.id}`)).text();
     expect(transcript).not.toContain(key);
-    expect(c.services.store.llmCalls.byTurn(turn.turn.id).length).toBe(2);
-    expect(dumpStore(c)).not.toContain(key);
-    expect(dumpStore(c)).toContain('[redacted]');
+    expect((await c.services.store.llmCalls.byTurn(turn.turn.id)).length).toBe(2);
+    expect(await dumpStore(c)).not.toContain(key);
+    expect(await dumpStore(c)).toContain('[redacted]');
     expect(inspect(c.errors, { depth: 10 })).not.toContain(key);
     // The request did carry the key: masking is on the way out only.
     expect(fake.requests[0]?.headers.authorization).toBe(`Bearer ${key}`);
@@ -192,7 +192,7 @@ describe("a long provider error", () => {
     expect(turn.turn.failure?.reason).toBe('judge-error');
     expect(turn.turn.failure?.detail.length).toBeLessThan(400);
     expect(turn.turn.failure?.detail).not.toContain('end of message.');
-    const rows = c.services.store.llmCalls.byTurn(turn.turn.id);
+    const rows = await c.services.store.llmCalls.byTurn(turn.turn.id);
     expect(rows[0]?.error).toContain('end of message.');
   });
 });

@@ -26,9 +26,9 @@ export function coach(env: Record<string, string>) {
     services,
     app,
     errors,
-    close: () => {
-      services.served.flush();
-      services.store.close();
+    close: async () => {
+      await services.served.flush();
+      await services.store.close();
     },
   };
 }

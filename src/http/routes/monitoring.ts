@@ -48,10 +48,10 @@ export function monitoringRoutes(deps: MonitoringDeps, guard: RouteGuard) {
   // For operators: an API key, not the chat page's token.
   const read = guard({ rate: 'read', page: false });
   return new Hono()
-    .get('/drift', describeRoute(driftSpec), read, (c) => c.json(deps.drift.report()))
-    .get('/ab', describeRoute(abSpec), read, (c) => {
+    .get('/drift', describeRoute(driftSpec), read, async (c) => c.json(await deps.drift.report()))
+    .get('/ab', describeRoute(abSpec), read, async (c) => {
       const { since } = validQuery(c, AbQuery);
       // Stored times are `toISOString()`; normalising keeps the text comparison in SQL exact.
-      return c.json(deps.ab(since === undefined ? undefined : new Date(since).toISOString()));
+      return c.json(await deps.ab(since === undefined ? undefined : new Date(since).toISOString()));
     });
 }

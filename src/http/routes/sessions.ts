@@ -85,7 +85,7 @@ export function sessionRoutes(sessions: SessionService, practice: PracticeServic
       const request = parseWith(StartSessionRequest, value);
       return c.json(await sessions.start(request), 201);
     })
-    .get('/:id', describeRoute(transcriptSpec), read, (c) => c.json(sessions.get(c.req.param('id'))))
+    .get('/:id', describeRoute(transcriptSpec), read, async (c) => c.json(await sessions.get(c.req.param('id'))))
     .post('/:id/answers', describeRoute(answerSpec), guard({ rate: 'grading', page: true }), jsonOnly(), async (c) => {
       const { value: body, cleaned } = await untrustedJsonBody(c);
       assertAnswerLength(body);
@@ -95,9 +95,9 @@ export function sessionRoutes(sessions: SessionService, practice: PracticeServic
     })
     // Counted on the session, so it is not a plain read; no body is read.
     .post('/:id/hint', describeRoute(hintSpec), read, jsonOnly({ allowEmpty: true }), async (c) => c.json(await practice.hint(c.req.param('id'))))
-    .get('/:id/export', describeRoute(exportSpec), read, (c) => {
+    .get('/:id/export', describeRoute(exportSpec), read, async (c) => {
       const id = c.req.param('id');
-      const markdown = practice.exportMarkdown(id);
+      const markdown = await practice.exportMarkdown(id);
       return c.body(markdown, 200, {
         'content-type': 'text/markdown; charset=utf-8',
         // The id is a UUID of ours, but anything else is kept out of the header.

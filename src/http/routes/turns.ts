@@ -55,7 +55,7 @@ const revealSpec: RouteSpec = {
 export function turnRoutes(sessions: SessionService, practice: PracticeService, guard: RouteGuard) {
   const read = guard({ rate: 'read', page: true });
   return new Hono()
-    .get('/:id', describeRoute(turnSpec), read, (c) => c.json(sessions.turn(c.req.param('id'))))
+    .get('/:id', describeRoute(turnSpec), read, async (c) => c.json(await sessions.turn(c.req.param('id'))))
     // No body is read; one that is sent must still be JSON, like every POST of the API.
     .post('/:id/regrade', describeRoute(regradeSpec), guard({ rate: 'grading', page: true }), jsonOnly({ allowEmpty: true }), async (c) => c.json(await sessions.regrade(c.req.param('id'))))
     .post('/:id/reveal', describeRoute(revealSpec), read, jsonOnly({ allowEmpty: true }), async (c) => c.json(await practice.reveal(c.req.param('id'))))
