@@ -20,6 +20,8 @@ interface Engine {
 }
 
 const AT = '2026-01-01T10:00:00.000Z';
+const CANDIDATE = '6f1c7a52-3a0e-4c55-9d8e-2b7f4f0e9a11';
+const STRANGER = '0b9e4f3c-8d21-4a7e-b6c5-1f2e3d4c5b6a';
 const later = (ms: number) => new Date(Date.parse(AT) + ms).toISOString();
 const newTurn = (id: string, extra: Record<string, unknown> = {}) => ({
   id, sessionId: 's1', step: 0, questionId: 'data-drift', kind: 'main' as const, question: 'What is data drift?', answer: `answer of ${id}`, retryOf: null, createdAt: AT, ...extra,
@@ -198,6 +200,90 @@ function storeContract(engine: () => Engine) {
     expect((await store.gradeEvents.byPair('p1')).map((r) => r.role)).toEqual(['served', 'shadow']);
   });
 
+  it('keeps the practice columns of sessions and turns, and reads a candidate\'s sessions and turns in order', async () => {
+    const store = await open();
+    const other = await open();
+    const filters = { topic: null, type: null, difficulty: null, count: 1 };
+    await seedSession(store);
+    expect(await store.sessions.get('s1')).toMatchObject({ candidateId: null, mode: 'practice', timeLimitSeconds: null, askedAt: AT });
+    await store.sessions.insert({ id: 'm2', createdAt: later(2000), filters, plan: ['data-drift'], candidateId: CANDIDATE, mode: 'mock', timeLimitSeconds: 60 });
+    await store.sessions.insert({ id: 'm1', createdAt: later(1000), filters, plan: ['data-drift'], candidateId: CANDIDATE, mode: 'review' });
+    expect(await other.sessions.get('m2')).toMatchObject({ candidateId: CANDIDATE, mode: 'mock', timeLimitSeconds: 60, askedAt: later(2000) });
+    await store.practice.markAsked('m2', later(3000));
+    expect((await other.sessions.get('m2'))?.askedAt).toBe(later(3000));
+
+    await store.turns.insertPending(newTurn('a1', { sessionId: 'm2', timeSpentMs: 90_000, overTime: true, hintUsed: true }));
+    await store.turns.insertPending(newTurn('b1', { sessionId: 'm1' }));
+    // An answer to an adaptive follow-up is its own first attempt and not the newest attempt at its step.
+    const adaptive = await store.turns.insertPending(newTurn('a2', { sessionId: 'm2', question: 'And how would you detect it?', adaptiveOf: 'a1', probesKeyPoint: 'detection' }));
+    expect(adaptive).toMatchObject({ seq: 2, attempt: 1, adaptiveOf: 'a1', probesKeyPoint: 'detection', overTime: false, hintUsed: false, timeSpentMs: null });
+    expect(await store.turns.insertPending(newTurn('a3', { sessionId: 'm2', retryOf: 'a1' }))).toMatchObject({ seq: 3, attempt: 2 });
+    expect((await store.turns.latestForStep('m2', 0))?.id).toBe('a3');
+    expect(await other.turns.get('a1')).toMatchObject({ timeSpentMs: 90_000, overTime: true, hintUsed: true, modelAnswerViewed: false, adaptiveOf: null });
+    await store.practice.markModelAnswerViewed('a1', later(4000));
+    expect(await other.turns.get('a1')).toMatchObject({ modelAnswerViewed: true, updatedAt: later(4000) });
+
+    expect((await other.practice.sessionsOf(CANDIDATE)).map((x) => [x.id, x.mode])).toEqual([['m1', 'review'], ['m2', 'mock']]);
+    expect((await other.practice.turnsOf(CANDIDATE)).map((t) => t.id)).toEqual(['b1', 'a1', 'a2', 'a3']);
+    expect(await other.practice.sessionsOf(STRANGER)).toEqual([]);
+    expect(await other.practice.turnsOf(STRANGER)).toEqual([]);
+  });
+
+  it('keeps the first hint of a step, whichever instance saves it', async () => {
+    const store = await open();
+    const other = await open();
+    await seedSession(store);
+    expect(await store.practice.hintFor('s1', 0)).toBeNull();
+    const saved = await Promise.all([
+      retryWhileBusy(() => store.practice.saveHint('s1', 0, 'detection', AT)),
+      retryWhileBusy(() => other.practice.saveHint('s1', 0, 'definition', AT)),
+    ]);
+    expect(saved[0]).toBe(saved[1]);
+    expect(await other.practice.hintFor('s1', 0)).toBe(saved[0]);
+    expect(await store.practice.saveHint('s1', 0, 'another-point', later(1))).toBe(saved[0]);
+    expect(await store.practice.saveHint('s1', 1, 'another-point', later(1))).toBe('another-point');
+    await expect(store.practice.saveHint('no-such-session', 0, 'detection', AT)).rejects.toThrow(/foreign key/i);
+  });
+
+  it('deletes a profile in one transaction: its sessions, turns, hints and audit rows go, the grade log loses its links', async () => {
+    const store = await open();
+    const filters = { topic: null, type: null, difficulty: null, count: 1 };
+    for (const [id, candidateId] of [['c1', CANDIDATE], ['c2', CANDIDATE], ['keep', STRANGER]] as const) {
+      await store.sessions.insert({ id, createdAt: AT, filters, plan: ['data-drift'], candidateId });
+    }
+    await store.turns.insertPending(newTurn('t1', { sessionId: 'c1' }));
+    await store.turns.insertPending(newTurn('t2', { sessionId: 'c1', retryOf: 't1' }));
+    await store.turns.insertPending(newTurn('t3', { sessionId: 'c1', adaptiveOf: 't2', probesKeyPoint: 'detection' }));
+    await store.turns.insertPending(newTurn('t4', { sessionId: 'c2' }));
+    await store.turns.insertPending(newTurn('k1', { sessionId: 'keep' }));
+    await store.practice.saveHint('c1', 0, 'detection', AT);
+    await store.practice.saveHint('keep', 0, 'detection', AT);
+    const task = { questionId: 'data-drift', question: 'What is data drift?', referenceAnswer: 'x'.repeat(20), rubric: null, levels: bank.bank.levels, answer: 'Inputs shift.' };
+    await store.llmCalls.insert('t3', llmCall(task, 'reference-first'));
+    await store.llmCalls.insert('k1', llmCall(task, 'reference-first'));
+    await store.gradeEvents.insertMany([gradeEvent({ sessionId: 'c1', turnId: 't2' }), gradeEvent({ sessionId: 'keep', turnId: 'k1' })]);
+
+    // A failure inside the transaction leaves everything as it was.
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.practice.deleteCandidate(CANDIDATE);
+        throw new Error('stopped halfway');
+      }),
+    ).rejects.toThrow('stopped halfway');
+    expect((await store.practice.turnsOf(CANDIDATE)).map((t) => t.id)).toEqual(['t1', 't2', 't3', 't4']);
+
+    expect(await store.transaction((tx) => tx.practice.deleteCandidate(CANDIDATE))).toBe(2);
+    expect(await store.practice.sessionsOf(CANDIDATE)).toEqual([]);
+    const count = async (table: string) => Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM ${sql.table(table)}`.execute(store.db)).rows[0]?.n);
+    expect(await count('sessions')).toBe(1);
+    expect((await sql<{ id: string }>`SELECT id FROM turns ORDER BY id`.execute(store.db)).rows.map((r) => r.id)).toEqual(['k1']);
+    expect(await count('session_hints')).toBe(1);
+    expect((await sql<{ turn_id: string }>`SELECT turn_id FROM llm_calls`.execute(store.db)).rows.map((r) => r.turn_id)).toEqual(['k1']);
+    const { rows } = await sql<{ session_id: string | null; turn_id: string | null }>`SELECT session_id, turn_id FROM grade_events ORDER BY id`.execute(store.db);
+    expect(rows).toEqual([{ session_id: null, turn_id: null }, { session_id: 'keep', turn_id: 'k1' }]);
+    expect(await store.transaction((tx) => tx.practice.deleteCandidate(CANDIDATE))).toBe(0);
+  });
+
   it('keeps sessions, turns and audit rows across a reopen, and shows each instance what another wrote', async () => {
     const before = await open();
     const reader = await open();
@@ -235,7 +321,7 @@ describePostgres('store contract on PostgreSQL', (baseUrl) => {
   beforeEach(async () => {
     // Each case starts from empty tables on the already migrated database.
     const s = await createPostgresStore({ url: db.url });
-    await sql`TRUNCATE sessions, turns, llm_calls, grade_events RESTART IDENTITY CASCADE`.execute(s.db);
+    await sql`TRUNCATE sessions, turns, session_hints, llm_calls, grade_events RESTART IDENTITY CASCADE`.execute(s.db);
     await s.close();
   });
   storeContract(() => ({ open: () => createPostgresStore({ url: db.url }) }));
