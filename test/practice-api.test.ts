@@ -1,16 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../src/sessions/plan.js';
 import { CandidateProfileSchema } from '../src/sessions/profile-schemas.js';
 import { bank, postJson, sqliteOf, testCoach } from './helpers/app.js';
 import { answer, goodAnswer, startSession } from './helpers/session-app.js';
+import { describePostgres, freshDatabase } from './helpers/postgres.js';
+import { createPostgresStore, type Store } from '../src/store/store.js';
 
 const CANDIDATE = '0b6f7a52-3c1e-4d2a-9f7e-5a1b2c3d4e5f';
 const DAY = 24 * 60 * 60 * 1000;
 
 /** The coach on a clock the test moves. */
-function clockedApp(start = '2026-03-02T09:00:00.000Z') {
+function clockedApp(start = '2026-03-02T09:00:00.000Z', store?: Store) {
   let t = Date.parse(start);
-  const coach = testCoach({}, { random: seededRandom(3), now: () => new Date(t) });
+  const coach = testCoach({}, { random: seededRandom(3), now: () => new Date(t), ...(store ? { store } : {}) });
   return { ...coach, advance: (ms: number) => (t += ms), at: () => new Date(t).toISOString() };
 }
 
@@ -170,5 +173,47 @@ describe('mock interviews', () => {
     expect(bad.status).toBe(400);
     expect((await errorOf(bad)).issues?.map((i) => i.field)).toEqual(['timeLimitSeconds']);
     expect((await postJson(coach.app, '/api/sessions', { mode: 'mock', timeLimitSeconds: 5 })).status).toBe(400);
+  });
+});
+
+describePostgres('practice profiles and review on PostgreSQL', (baseUrl) => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let store: Store;
+  beforeAll(async () => {
+    db = await freshDatabase(baseUrl);
+    store = await createPostgresStore({ url: db.url });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  it('builds the profile, reviews once due, and deletes the profile with its turns, the grade log unlinked', async () => {
+    const { app, advance, served } = clockedApp('2026-03-02T09:00:00.000Z', store);
+    await practise(app, { topic: 'drift-and-monitoring', count: 2 }, advance);
+    const profile = CandidateProfileSchema.parse(await (await app.request(`/api/candidates/${CANDIDATE}`)).json());
+    expect(profile.sessions.map((s) => s.mode)).toEqual(['practice']);
+    expect(profile.keyPoints.length).toBeGreaterThan(0);
+
+    const early = await postJson(app, '/api/sessions', { candidateId: CANDIDATE, mode: 'review' });
+    expect(early.status).toBe(409);
+    expect((await errorOf(early)).code).toBe('nothing_due');
+    advance(DAY);
+    const review = await startSession(app, { candidateId: CANDIDATE, mode: 'review' });
+    expect(review.session.mode).toBe('review');
+    const missedMains = new Set(profile.keyPoints.map((k) => bank.gradable(k.questionId)?.questionId));
+    expect(missedMains.has(review.question.questionId)).toBe(true);
+    await answer(app, review.session.id, { answer: goodAnswer(review.question.questionId) });
+
+    // The grade log is written after the response: wait for it before reading it.
+    await served.drain();
+    const count = async (query: ReturnType<typeof sql<{ n: number }>>) => Number((await query.execute(store.db)).rows[0]?.n);
+    expect(await count(sql`SELECT COUNT(*) AS n FROM grade_events WHERE session_id IS NOT NULL`)).toBeGreaterThan(0);
+    expect((await app.request(`/api/candidates/${CANDIDATE}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await app.request(`/api/candidates/${CANDIDATE}`)).status).toBe(404);
+    expect(await count(sql`SELECT COUNT(*) AS n FROM turns`)).toBe(0);
+    expect(await count(sql`SELECT COUNT(*) AS n FROM sessions`)).toBe(0);
+    expect(await count(sql`SELECT COUNT(*) AS n FROM grade_events WHERE session_id IS NOT NULL OR turn_id IS NOT NULL`)).toBe(0);
+    expect(await count(sql`SELECT COUNT(*) AS n FROM grade_events`)).toBeGreaterThan(0);
   });
 });
