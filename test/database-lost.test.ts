@@ -84,5 +84,5 @@ describePostgres('a lost database connection', (baseUrl) => {
     expect(turns.map((t) => [t.step, t.status])).toEqual([[0, 'graded']]);
     // The errors logged meanwhile never carry the password either.
     expect(String([...errors, ...logged].map((e) => (e instanceof Error ? `${e.message} ${String(e.cause)}` : String(e))))).not.toContain('coach-test-password');
-  });
+  }, 60_000);
 });

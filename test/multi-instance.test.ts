@@ -86,5 +86,5 @@ describePostgres('two instances on one PostgreSQL database', (baseUrl) => {
     expect((await store.llmCalls.byTurn(turnId)).length).toBe(2);
     const health = await json<{ database: unknown }>(fetch(`${baseB}/healthz`));
     expect(health.database).toEqual({ kind: 'postgres', reachable: true });
-  });
+  }, 90_000);
 });

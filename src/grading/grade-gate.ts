@@ -19,12 +19,12 @@ export interface GradeGate {
    * admission: a shutdown waits for it too, so the database is not closed between a grade and its save.
    */
   track<T>(work: () => Promise<T>): Promise<T>;
-  /** Grades admitted and not finished, and tracked work not settled. */
+  /** Grades admitted and not finished. */
   readonly inFlight: number;
   readonly closed: boolean;
   /** Refuse every grade from now on (shutdown). Grades already admitted go on. */
   close(): void;
-  /** Resolves when no grade is in flight (at once if none is). */
+  /** Resolves when no grade is in flight and no tracked work is running (at once if none is). */
   idle(): Promise<void>;
 }
 
@@ -41,16 +41,20 @@ export interface GradeGateOptions {
 export function createGradeGate(options: GradeGateOptions = {}): GradeGate {
   const admission = options.admission ?? null;
   let inFlight = 0;
+  let tracked = 0;
   let closed = false;
   let waiters: (() => void)[] = [];
 
-  const finished = () => {
-    inFlight -= 1;
-    if (inFlight === 0) {
+  const settled = () => {
+    if (inFlight === 0 && tracked === 0) {
       const ready = waiters;
       waiters = [];
       for (const w of ready) w();
     }
+  };
+  const finished = () => {
+    inFlight -= 1;
+    settled();
   };
 
   // Times successful calls for the Retry-After estimate, and passes every record on.
@@ -87,11 +91,12 @@ export function createGradeGate(options: GradeGateOptions = {}): GradeGate {
       };
     },
     async track(work) {
-      inFlight += 1;
+      tracked += 1;
       try {
         return await work();
       } finally {
-        finished();
+        tracked -= 1;
+        settled();
       }
     },
     get inFlight() {
@@ -104,7 +109,7 @@ export function createGradeGate(options: GradeGateOptions = {}): GradeGate {
       closed = true;
     },
     idle() {
-      if (inFlight === 0) return Promise.resolve();
+      if (inFlight === 0 && tracked === 0) return Promise.resolve();
       return new Promise<void>((resolve) => waiters.push(resolve));
     },
   };
