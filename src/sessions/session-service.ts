@@ -97,15 +97,13 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     /** `inputFlags`: what was done to the answer's text before it came here; recorded on the grade. */
     async answer(sessionId: string, request: AnswerRequest, options: { inputFlags?: string[] } = {}): Promise<AnswerResult> {
+      // Time spent runs to the answer's arrival, not to the end of the checks below.
+      const arrived = now();
+      const current = mustSession(sessionId);
+      // A hint shown for the step this answers (an adaptive answer has its own question, and no hint).
+      const hintUsed = !request.adaptive && (await store.practice.hintFor(sessionId, request.retry ? current.cursor - 1 : current.cursor)) !== null;
       // Committed before grading starts: from here on the answer survives a judge failure or a crash. The
       // session is read inside the write transaction, so two servers on one database cannot take the same step.
-      const arrived = now();
-      const hintStep = async (sessionId: string) => {
-        const s0 = mustSession(sessionId);
-        const step = request.retry ? s0.cursor - 1 : s0.cursor;
-        return request.adaptive ? false : (await store.practice.hintFor(sessionId, step)) !== null;
-      };
-      const hintUsed = await hintStep(sessionId);
       const accept = () => store.transaction(() => {
         const before = mustSession(sessionId);
         if (request.adaptive && request.retry) throw new ConflictError('adaptive: answer the adaptive follow-up or retry the question, not both');
@@ -159,9 +157,6 @@ export function createSessionService(deps: SessionServiceDeps) {
       const view = sessionView(bank, after);
       return { turn: turnView(bank, after, graded), next: view.current, session: view, summary: summaryIfFinished(after) };
     },
-
-    /** The session record, or a 404 naming `id`. */
-    record: mustSession,
 
     /** Grade a pending or failed turn again. A graded turn, or one being graded now, is a 409. */
     async regrade(turnId: string): Promise<{ turn: TurnView; session: SessionView; summary: SessionSummary | null }> {
