@@ -121,7 +121,10 @@ describe('session plan and export', () => {
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="session-${session.id}.md"`);
     const md = await res.text();
     expect(md).toContain(`## 1. ${question.text}`);
-    expect(md).toContain('> # not a heading');
+    // Candidate text is quoted and escaped: no heading, no raw HTML.
+    expect(md).toContain('> \\# not a heading');
+    expect(md).toContain('> \\<script\\>alert(1)\\</script\\>');
+    expect(md).not.toContain('<script>');
     expect(md).toContain('evidence: "');
     expect(md).toContain('**Model answer**');
     expect(md).toContain('| question | score |');

@@ -228,3 +228,11 @@ describe('answer box', () => {
     expect(document.getElementById('answer-count')?.textContent).toBe('10 / 10 (limit reached)');
   });
 });
+
+describe('review with nothing due', () => {
+  it('says so, with the date the server gave, or that nothing was missed yet', async () => {
+    const { nothingDueText } = await import('../src/web/static/setup.js');
+    expect(nothingDueText(null)).toMatch(/^Nothing to review yet: none of your graded answers has missed a key point\./);
+    expect(nothingDueText('2026-12-02T12:50:00.000Z')).toMatch(/^Nothing is due for review yet\. The next question is due on Wednesday, (December 2|2 December)\b.*:50.*\.$/);
+  });
+});

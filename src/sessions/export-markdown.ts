@@ -2,14 +2,22 @@ import type { SessionSummary, SessionView, TurnView } from './view-schemas.js';
 
 const VERDICT = { covered: 'covered', partial: 'partly covered', missing: 'missing' } as const;
 
-/** Candidate or judge text as a Markdown block quote, so nothing in it reads as a heading or a list of ours. */
+/** Markdown's markup characters escaped, so text reads as text: no heading, link, emphasis or raw HTML. */
+const escape = (text: string) =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/([\\`*_[\]<>#|])/g, '\\$1')
+    // A list marker only means something at the start of a line.
+    .replace(/^(\s*)([-+])(?=\s)/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])(?=\s)/, '$1\\$2');
+/** Candidate or judge text as a Markdown block quote, line by line, escaped. */
 const quote = (text: string) =>
   text
     .split(/\r?\n/)
-    .map((line) => `> ${line}`)
+    .map((line) => `> ${escape(line)}`)
     .join('\n');
-/** One line of text with Markdown's emphasis and link characters escaped. */
-const inline = (text: string) => text.replace(/\s+/g, ' ').replace(/([\\`*_[\]<>#|])/g, '\\$1');
+/** One line of text, escaped. */
+const inline = (text: string) => escape(text.replace(/\s+/g, ' '));
 
 /**
  * A session's transcript as Markdown: each question, the answer, the grade with the evidence for each key

@@ -190,9 +190,6 @@ export function createSessionService(deps: SessionServiceDeps) {
       return track(() => answer(sessionId, request, options));
     },
 
-    /** The session record, or a 404 naming `id`. */
-    record: (sessionId: string): Promise<SessionRecord> => mustSession(sessionId),
-
     /** Grade a pending or failed turn again. A graded turn, or one being graded now, is a 409. */
     regrade: (turnId: string): Promise<Regraded> => track(() => regrade(turnId)),
     async get(sessionId: string): Promise<{ session: SessionView; turns: TurnView[]; summary: SessionSummary }> {

@@ -173,7 +173,6 @@ export function ChatPage({ bank, judge, apiToken }: PageProps) {
               <h2 id="interview-title">Interview</h2>
               <span id="mode-badge" class="badge mode-badge"></span>
               <p id="progress" class="progress"></p>
-              <p id="countdown" class="countdown" role="timer" aria-live="off" hidden></p>
               <span class="head-buttons">
                 <button type="button" id="export" class="secondary">
                   Download transcript
@@ -183,6 +182,8 @@ export function ChatPage({ bank, judge, apiToken }: PageProps) {
                 </button>
               </span>
             </div>
+            {/* Outside the header, so it stays at the top of the screen while the transcript scrolls. */}
+            <p id="countdown" class="countdown" role="timer" aria-live="off" hidden></p>
             <ol id="transcript" class="transcript" aria-live="polite" aria-relevant="additions" aria-label="Interview transcript"></ol>
             <p id="status" class="status" role="status"></p>
             <form id="answer-form" class="composer card">

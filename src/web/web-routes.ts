@@ -21,6 +21,7 @@ export const ASSETS = {
   'summary.js': JS,
   'text-limit.js': JS,
   'transcript.js': JS,
+  'waiting.js': JS,
   'chat.css': 'text/css; charset=utf-8',
 } as const;
 

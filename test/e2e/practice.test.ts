@@ -214,11 +214,23 @@ describe('leaving a session', () => {
     const app = await startApp(createEmbeddedJudge(), browser.dir, 13);
     apps.push(app);
     const { page, problems } = await openPage(context, app.url);
+    // An id from another browser: refused when malformed, used when it is one.
+    await page.locator('.import summary').click();
+    await page.locator('#import-id').fill('not-an-id');
+    await page.locator('#import-button').click();
+    expect(await page.locator('#profile-note').textContent()).toMatch(/^That is not a practice id/);
+    const other = '6f1c2d3e-4a5b-4c6d-8e7f-001122334455';
+    await page.locator('#import-id').fill(JSON.stringify({ candidateId: other }));
+    await page.locator('#import-button').click();
+    expect(await page.locator('#candidate-id').textContent()).toBe(other);
+    expect(await page.evaluate(() => localStorage.getItem('coach.candidateId'))).toBe(other);
+    expect(await page.locator('#history-link').getAttribute('href')).toBe(`/history?candidate=${other}`);
     await start(page, 'practice', 2);
     await page.locator('li.question.current').waitFor();
     await send(page, 'Inputs move away from the training data.');
     const sessionUrl = page.url();
     expect(sessionUrl).toContain('?session=');
+    expect(sqliteOf(app.store).prepare('SELECT candidate_id FROM sessions').pluck().get()).toBe(other);
 
     await page.locator('#new-session').click();
     const dialog = page.locator('#confirm-new');

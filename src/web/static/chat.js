@@ -7,9 +7,10 @@ import { composer } from './composer.js';
 import { startCountdown, systemClock } from './countdown.js';
 import { api, byId, download, el, fmtScore, saveBlob } from './dom.js';
 import { fillResult, resultItem } from './grade-card.js';
-import { loadFilters, profileCard, reflectMode, startRequest } from './setup.js';
+import { loadFilters, nothingDueText, profileCard, reflectMode, startRequest } from './setup.js';
 import { summaryItem } from './summary.js';
 import { answerItem, pendingItem, questionItem } from './transcript.js';
+import { startWaiting } from './waiting.js';
 
 /**
  * @typedef {import('../client-types.js').SessionView} SessionView
@@ -236,34 +237,6 @@ function renderSession(/** @type {Transcript} */ data) {
   renderAll();
 }
 
-// ---------- waiting for a grade ----------
-
-/**
- * While a grade is awaited: the seconds elapsed, shown in `host` (not in the live status region, which would
- * be read out every second), and a "Stop waiting" button. Stopping only stops this page from waiting: the
- * answer is already stored, and the server finishes (or fails) its grade, which a reload or a regrade shows.
- * @param {HTMLElement} host @param {() => void} onStop
- */
-function startWaiting(host, onStop) {
-  const started = Date.now();
-  const elapsed = el('span', { class: 'elapsed', text: ' 0 s' });
-  const button = el('button', { type: 'button', class: 'secondary stop-waiting', text: 'Stop waiting' });
-  const waitBox = el('p', { class: 'waiting' }, elapsed, ' ', button);
-  host.append(waitBox);
-  const timer = setInterval(() => {
-    elapsed.textContent = ` ${Math.round((Date.now() - started) / 1000)} s`;
-  }, 1000);
-  const stop = () => {
-    clearInterval(timer);
-    waitBox.remove();
-  };
-  button.addEventListener('click', () => {
-    stop();
-    onStop();
-  });
-  return { stop };
-}
-
 // ---------- actions ----------
 
 /** @param {SubmitEvent} event */
@@ -293,13 +266,6 @@ async function startSession(event) {
   } finally {
     ui.start.disabled = false;
   }
-}
-
-/** @param {string | null} nextDueAt */
-function nothingDueText(nextDueAt) {
-  if (!nextDueAt) return 'Nothing to review yet: none of your graded answers has missed a key point. Questions whose key points you miss come back here when they are due.';
-  const when = new Date(nextDueAt).toLocaleString('en', { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
-  return `Nothing is due for review yet. The next question is due on ${when}.`;
 }
 
 /** The body of the next answer request. @param {string} text */

@@ -128,3 +128,10 @@ export function profileCard() {
   });
   return () => id;
 }
+
+/** What the page says when review has nothing due, from the 409's `details.nextDueAt`. @param {string | null} nextDueAt */
+export function nothingDueText(nextDueAt) {
+  if (!nextDueAt) return 'Nothing to review yet: none of your graded answers has missed a key point. Questions whose key points you miss come back here when they are due.';
+  const when = new Date(nextDueAt).toLocaleString('en', { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+  return `Nothing is due for review yet. The next question is due on ${when}.`;
+}
