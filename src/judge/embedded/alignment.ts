@@ -17,7 +17,7 @@ export interface AlignTarget {
   totalWeight: number;
   /** Answer stem -> pairs (target index, similarity), for every related stem. */
   links: ReadonlyMap<string, readonly (readonly [number, number])[]>;
-  /** Typo look-ups already made against this target (answers to one question share their words). */
+  /** Look-ups of words not linked to the target already made (answers to one question share their words). */
   typos: Map<string, readonly (readonly [number, number])[]>;
 }
 
@@ -109,10 +109,17 @@ export function linksOf(target: AlignTarget, s: string, d: AlignDeps = alignDeps
   const direct = target.links.get(s);
   if (direct) return direct;
   const budget = typoBudget(written);
-  if (budget === 0 || d.lexicon.has(s)) return NONE;
+  if (budget === 0) return NONE;
   const key = written === s ? s : `${s} ${written}`;
   const known = target.typos.get(key);
   if (known) return known;
+  // A word WordNet knows is no typo: remembered here too, since this small map is cheaper to ask than
+  // the lexicon's (every answer word that is not a word of the target comes this way).
+  if (d.lexicon.has(s)) {
+    if (target.typos.size >= 5000) target.typos.clear();
+    target.typos.set(key, NONE);
+    return NONE;
+  }
   const out: [number, number][] = [];
   target.surface.forEach((t, i) => {
     const b = Math.min(budget, typoBudget(t));

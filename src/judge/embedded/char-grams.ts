@@ -13,10 +13,45 @@ export interface Grams {
   norm: number;
 }
 
+// Codes of the normalised text, reused between calls (grown when a longer text comes).
+let codes = new Uint8Array(4096);
+
+/** Gram code of one lower-case character: a-z 1..26, 0-9 27..36, anything else 0 (a space). */
 function code(c: number): number {
-  if (c >= 97 && c <= 122) return c - 96; // a-z: 1..26
-  if (c >= 48 && c <= 57) return c - 21; // 0-9: 27..36
-  return 0; // space
+  if (c >= 97 && c <= 122) return c - 96;
+  if (c >= 48 && c <= 57) return c - 21;
+  return 0;
+}
+
+/**
+ * The first `limit` UTF-16 units of a text as it reads lower-cased, with every run of characters other
+ * than a-z and 0-9 as one space and one space at each end, written to `codes` as gram codes + 1: the same
+ * as ` ${text.slice(0, limit).toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()} ` without building those
+ * strings. Returns the number of codes.
+ */
+function normalisedCodes(text: string, limit: number): number {
+  const end = Math.min(text.length, limit);
+  if (codes.length < end + 2) codes = new Uint8Array(end + 2);
+  const out = codes;
+  out[0] = 1;
+  let n = 1;
+  const put = (c: number) => {
+    const k = code(c);
+    if (k > 0) out[n++] = k + 1;
+    else if (out[n - 1] !== 1) out[n++] = 1;
+  };
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) put(c >= 65 && c <= 90 ? c + 32 : c);
+    else {
+      // Only two characters above ASCII lower-case to an ASCII letter (U+0130 to "i" and a combining dot,
+      // the Kelvin sign to "k"); each unit lower-cases on its own as it does inside the whole string.
+      const lower = String.fromCharCode(c).toLowerCase();
+      for (let j = 0; j < lower.length; j++) put(lower.charCodeAt(j));
+    }
+  }
+  if (out[n - 1] !== 1) out[n++] = 1;
+  return n;
 }
 
 function slot(keys: Int32Array, mask: number, shift: number, key: number): number {
@@ -32,21 +67,22 @@ function slot(keys: Int32Array, mask: number, shift: number, key: number): numbe
 }
 
 export function charGrams(text: string): Grams {
-  const t = ` ${text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()} `;
+  const len = normalisedCodes(text, text.length);
   let size = 64;
   let shift = 26;
-  while (size < t.length * 6) {
+  while (size < len * 6) {
     size *= 2;
     shift--;
   }
   const keys = new Int32Array(size);
   const counts = new Int32Array(size);
   const mask = size - 1;
-  for (let i = 0; i + 3 <= t.length; i++) {
+  const t = codes;
+  for (let i = 0; i + 3 <= len; i++) {
     let g = 0;
-    for (let n = 0; n < 5 && i + n < t.length; n++) {
-      // +1 so that no gram codes as 0 (the empty slot) and "ab" differs from " ab".
-      g = g * 38 + code(t.charCodeAt(i + n)) + 1;
+    for (let n = 0; n < 5 && i + n < len; n++) {
+      // Codes are + 1 so that no gram codes as 0 (the empty slot) and "ab" differs from " ab".
+      g = g * 38 + (t[i + n] ?? 1);
       if (n >= 2) {
         const s = slot(keys, mask, shift, g);
         keys[s] = g;
@@ -78,21 +114,22 @@ export function gramCosine(a: Grams, b: Grams): number {
 let scratch: Grams = { keys: new Int32Array(1 << 14), counts: new Int32Array(1 << 14), mask: (1 << 14) - 1, shift: 18, norm: 0 };
 const touched: number[] = [];
 
-/** Cosine of a text's grams with prepared grams, without keeping the text's table. */
-export function gramCosineWith(text: string, ref: Grams): number {
-  const t = ` ${text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()} `;
+/** Cosine of the grams of a text (its first `limit` UTF-16 units) with prepared grams, without keeping the text's table. */
+export function gramCosineWith(text: string, ref: Grams, limit: number = text.length): number {
+  const len = normalisedCodes(text, limit);
   let size = scratch.keys.length;
   let shift = scratch.shift;
-  while (size < t.length * 6) {
+  while (size < len * 6) {
     size *= 2;
     shift--;
   }
   if (size !== scratch.keys.length) scratch = { keys: new Int32Array(size), counts: new Int32Array(size), mask: size - 1, shift, norm: 0 };
   const { keys, counts, mask } = scratch;
-  for (let i = 0; i + 3 <= t.length; i++) {
+  const t = codes;
+  for (let i = 0; i + 3 <= len; i++) {
     let g = 0;
-    for (let n = 0; n < 5 && i + n < t.length; n++) {
-      g = g * 38 + code(t.charCodeAt(i + n)) + 1;
+    for (let n = 0; n < 5 && i + n < len; n++) {
+      g = g * 38 + (t[i + n] ?? 1);
       if (n >= 2) {
         const s = slot(keys, mask, shift, g);
         if (keys[s] === 0) {

@@ -8,7 +8,7 @@ import { type JudgeModel, predictScore, readJudgeModel } from './judge-model.js'
 import { type CompiledKeyPoint, compileKeyPoints, matchKeyPoint } from './key-points.js';
 import { rubricKeyPoints } from '../rubric-key-points.js';
 import { capsOf, FLAG_TEXT } from './caps.js';
-import { isTermList } from './text-shape.js';
+import { isTermList, negations } from './text-shape.js';
 
 /** Bumped whenever a feature or rule below changes: a model fitted on other rules is refused at start. */
 export const EMBEDDED_RULES_VERSION = 'align-1';
@@ -105,8 +105,10 @@ export interface Analysis {
 export function analyse(q: PreparedQuestion, text: string, deps?: AlignDeps): Analysis {
   const answer = sentences(text);
   const prose = answer.map((s) => !isTermList(s.text));
+  const negated = answer.map((s) => negations(s.tokens) > 0);
+  const strict = strictDeps(deps);
   const keyPoints = q.points.map((kp) => {
-    const m = matchKeyPoint(kp, answer, prose, strictDeps(deps));
+    const m = matchKeyPoint(kp, answer, prose, strict, negated);
     const verdict = m.strength === 1 ? 'covered' : m.strength === 0.5 ? 'partial' : 'missing';
     const r: KeyPointResult & { contradicts: boolean } = {
       id: kp.point.id,

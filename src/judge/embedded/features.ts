@@ -30,6 +30,10 @@ export const ALL_FEATURES: readonly string[] = [
   ...RUBRIC_INTERACTIONS.map((f) => `rubric*${f}`),
 ];
 
+// The names of the hinge and interaction features, built once rather than on every grade.
+const HINGES = SIMILARITY_FEATURES.flatMap((f) => HINGE_KNOTS.map((t) => [f, t, `${f}>${t}`] as const));
+const INTERACTIONS = RUBRIC_INTERACTIONS.map((f) => [f, `rubric*${f}`] as const);
+
 /**
  * The n-gram cosine reads the first this many characters of an answer: no answer the weights were fitted
  * on is longer (979 characters at most), and it bounds the cost of grading a very long answer.
@@ -128,7 +132,7 @@ export function answerFeatures(
     recall,
     precision,
     symmetric,
-    charCosine: gramCosineWith(text.length > GRAM_CHARS ? text.slice(0, GRAM_CHARS) : text, ref.grams),
+    charCosine: gramCosineWith(text, ref.grams, GRAM_CHARS),
     unaligned: stems.length ? unaligned / stems.length : 1,
     referenceLength: Math.log1p(ref.contentTokens),
     negationMismatch: negated !== ref.negated ? 1 : 0,
@@ -141,8 +145,8 @@ export function answerFeatures(
   const fromQuestion = [...distinct].filter((st) => ref.questionStems.has(st)).length;
   values.questionShare = distinct.size ? fromQuestion / distinct.size : 0;
   values.recallWithQuestion = weightedRecall(ref.full, align(ref.full, [...distinct], deps, written));
-  for (const f of SIMILARITY_FEATURES) for (const t of HINGE_KNOTS) values[`${f}>${t}`] = Math.max(0, (values[f] ?? 0) - t);
-  for (const f of RUBRIC_INTERACTIONS) values[`rubric*${f}`] = (values.rubric ?? 0) * (values[f] ?? 0);
+  for (const [f, t, name] of HINGES) values[name] = Math.max(0, (values[f] ?? 0) - t);
+  for (const [f, name] of INTERACTIONS) values[name] = (values.rubric ?? 0) * (values[f] ?? 0);
   // Nothing aligns: no word of the answer relates to the reference, and none is even a word of the question.
   const touchesQuestion = answer.some((s) => [...s.stems].some((st) => ref.questionStems.has(st)));
   return { values, nonAnswer, nothingAligns: !touchesQuestion && !a.answer.some((v) => v > 0), contentWords: content };

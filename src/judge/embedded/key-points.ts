@@ -109,37 +109,45 @@ function strengthOf(hits: number, overlap: number, statementSize: number): 0 | 0
  * sentences; the one that aligns with more of it is quoted. A sentence that is a list of terms earns a
  * partial at most, and so does one that negates what the point states (it may say the opposite).
  */
-export function matchKeyPoint(kp: CompiledKeyPoint, answer: readonly Sentence[], prose: readonly boolean[], deps?: AlignDeps): PointMatch {
+export function matchKeyPoint(
+  kp: CompiledKeyPoint,
+  answer: readonly Sentence[],
+  prose: readonly boolean[],
+  deps?: AlignDeps,
+  /** Whether each sentence negates, when the caller already knows (it is the same for every point). */
+  negated: readonly boolean[] = answer.map((s) => negations(s.tokens) > 0),
+): PointMatch {
   let best: PointMatch = { strength: 0, sentence: -1, hits: 0, overlap: 0, contradicts: false };
   const consider = (m: PointMatch) => {
     if (m.strength > best.strength || (m.strength === best.strength && m.strength > 0 && m.hits + m.overlap > best.hits + best.overlap)) best = m;
   };
-  const neg = answer.map((s) => negations(s.tokens) > 0);
-  const judge = (i: number, hits: number, overlap: number, listy: boolean, negated: boolean): PointMatch => {
+  const judge = (i: number, hits: number, overlap: number, listy: boolean, neg: boolean): PointMatch => {
     let strength = strengthOf(hits, overlap, kp.statement.length);
     if (listy && strength === 1) strength = 0.5;
-    const contradicts = strength > 0 && negated !== kp.negated;
+    const contradicts = strength > 0 && neg !== kp.negated;
     if (contradicts && strength === 1) strength = 0.5;
     return { strength, sentence: i, hits, overlap, contradicts };
   };
   const links = sentenceLinks(kp, answer, deps);
   const scratch = new Float64Array(kp.target.stems.length);
-  const singles = links.map((l) => matchIn(kp, [l], scratch));
+  // A sentence with no word of the point makes none of it (and adds nothing to a pair): no union to take.
+  const singles = links.map((l) => (l.length ? matchIn(kp, [l], scratch) : NOTHING));
   for (let i = 0; i < answer.length; i++) {
-    const single = singles[i] ?? { hits: 0, overlap: 0 };
-    consider(judge(i, single.hits, single.overlap, !prose[i], neg[i] ?? false));
-    const next = answer[i + 1];
-    const cur = answer[i];
-    if (next && cur && prose[i] && prose[i + 1]) {
+    const single = singles[i] ?? NOTHING;
+    if (single !== NOTHING) consider(judge(i, single.hits, single.overlap, !prose[i], negated[i] ?? false));
+    const nextOnly = singles[i + 1] ?? NOTHING;
+    // A pair makes more of the point than either sentence alone only when both sentences align with it.
+    if (single !== NOTHING && nextOnly !== NOTHING && prose[i] && prose[i + 1]) {
       const pair = matchIn(kp, [links[i] ?? [], links[i + 1] ?? []], scratch);
-      const nextOnly = singles[i + 1] ?? { hits: 0, overlap: 0 };
       const quoted = nextOnly.hits + nextOnly.overlap > single.hits + single.overlap ? i + 1 : i;
       // Only a pair that makes more of the point than either sentence alone is worth quoting as one.
       const alone = Math.max(single.hits + single.overlap, nextOnly.hits + nextOnly.overlap);
       if (alone > 0 && pair.hits + pair.overlap > alone) {
-        consider(judge(quoted, pair.hits, pair.overlap, false, (neg[i] ?? false) || (neg[i + 1] ?? false)));
+        consider(judge(quoted, pair.hits, pair.overlap, false, (negated[i] ?? false) || (negated[i + 1] ?? false)));
       }
     }
   }
   return best;
 }
+
+const NOTHING: { hits: number; overlap: number } = { hits: 0, overlap: 0 };
