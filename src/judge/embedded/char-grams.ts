@@ -109,47 +109,56 @@ export function gramCosine(a: Grams, b: Grams): number {
   return dot / (a.norm * b.norm);
 }
 
-// One reusable table for the answer side: an answer's grams are needed only for one cosine, and
-// allocating (and zeroing) a fresh table per grade cost more than counting them.
-let scratch: Grams = { keys: new Int32Array(1 << 14), counts: new Int32Array(1 << 14), mask: (1 << 14) - 1, shift: 18, norm: 0 };
+// Reusable tables for the answer side, one per size: an answer's grams are needed only for one cosine,
+// and allocating (and zeroing) a fresh table per grade cost more than counting them. Each slot is a
+// (gram, count) pair side by side, and a short answer gets a small table: both keep probes in cache.
+const tables: Int32Array[] = [];
 const touched: number[] = [];
 
 /** Cosine of the grams of a text (its first `limit` UTF-16 units) with prepared grams, without keeping the text's table. */
 export function gramCosineWith(text: string, ref: Grams, limit: number = text.length): number {
   const len = normalisedCodes(text, limit);
-  let size = scratch.keys.length;
-  let shift = scratch.shift;
-  while (size < len * 6) {
-    size *= 2;
-    shift--;
-  }
-  if (size !== scratch.keys.length) scratch = { keys: new Int32Array(size), counts: new Int32Array(size), mask: size - 1, shift, norm: 0 };
-  const { keys, counts, mask } = scratch;
+  // At most 3 grams a character: a table of 4 slots a character stays under three quarters full.
+  let bits = 6;
+  while (1 << bits < len * 4) bits++;
+  const table = (tables[bits] ??= new Int32Array(2 << bits));
+  const mask = (1 << bits) - 1;
+  const shift = 32 - bits;
   const t = codes;
   for (let i = 0; i + 3 <= len; i++) {
     let g = 0;
     for (let n = 0; n < 5 && i + n < len; n++) {
       g = g * 38 + (t[i + n] ?? 1);
       if (n >= 2) {
-        const s = slot(keys, mask, shift, g);
-        if (keys[s] === 0) {
-          keys[s] = g;
-          touched.push(s);
+        let h = Math.imul(g, 0x9e3779b1) >>> shift;
+        for (;;) {
+          const at = (h & mask) << 1;
+          const k = table[at] ?? 0;
+          if (k === g) {
+            table[at + 1] = (table[at + 1] ?? 0) + 1;
+            break;
+          }
+          if (k === 0) {
+            table[at] = g;
+            table[at + 1] = 1;
+            touched.push(at);
+            break;
+          }
+          h = (h & mask) + 1;
         }
-        counts[s] = (counts[s] ?? 0) + 1;
       }
     }
   }
   let sq = 0;
   let dot = 0;
-  for (const s of touched) {
-    const c = counts[s] ?? 0;
-    const k = keys[s] ?? 0;
+  for (const at of touched) {
+    const k = table[at] ?? 0;
+    const c = table[at + 1] ?? 0;
     sq += c * c;
     const r = slot(ref.keys, ref.mask, ref.shift, k);
     if (ref.keys[r] === k) dot += c * (ref.counts[r] ?? 0);
-    keys[s] = 0;
-    counts[s] = 0;
+    table[at] = 0;
+    table[at + 1] = 0;
   }
   touched.length = 0;
   return sq === 0 || ref.norm === 0 ? 0 : dot / (Math.sqrt(sq) * ref.norm);

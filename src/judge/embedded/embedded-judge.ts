@@ -5,7 +5,7 @@ import type { GradingTask, Judge, JudgeVerdict } from '../judge.js';
 import { type AlignDeps, strictDeps } from './alignment.js';
 import { answerFeatures, type PreparedReference, prepareReference } from './features.js';
 import { type JudgeModel, predictScore, readJudgeModel } from './judge-model.js';
-import { type CompiledKeyPoint, compileKeyPoints, matchKeyPoint } from './key-points.js';
+import { type CompiledKeyPoint, compileKeyPoints, matchKeyPoint, type StemPointLinks, stemPointLinks } from './key-points.js';
 import { rubricKeyPoints } from '../rubric-key-points.js';
 import { capsOf, FLAG_TEXT } from './caps.js';
 import { isTermList, negations } from './text-shape.js';
@@ -50,7 +50,11 @@ export interface PreparedQuestion {
   points: CompiledKeyPoint[];
   /** The key points are a rubric's (authored), not the reference answer's sentences. */
   rubric: boolean;
+  /** Links of the answer stems seen so far into every key point (answers to one question share words). */
+  pointLinks: Map<string, StemPointLinks>;
 }
+
+const POINT_LINKS_MAX = 20_000;
 
 // The question side of a task is the same for every answer to it; preparing it once per question is most
 // of the cost of grading (WordNet look-ups of every reference word).
@@ -76,6 +80,7 @@ export function prepareQuestion(task: Pick<GradingTask, 'question' | 'referenceA
     reference,
     points: compileKeyPoints(rubricKeyPoints(task.rubric, task.referenceAnswer), reference.questionStems, strictDeps(o.deps)),
     rubric: (task.rubric?.keyPoints.length ?? 0) > 0,
+    pointLinks: new Map(),
   };
 }
 
@@ -107,8 +112,21 @@ export function analyse(q: PreparedQuestion, text: string, deps?: AlignDeps): An
   const prose = answer.map((s) => !isTermList(s.text));
   const negated = answer.map((s) => negations(s.tokens) > 0);
   const strict = strictDeps(deps);
-  const keyPoints = q.points.map((kp) => {
-    const m = matchKeyPoint(kp, answer, prose, strict, negated);
+  const stems = answer.map((s) => {
+    const out: StemPointLinks[] = [];
+    for (const st of s.stems) {
+      let l = q.pointLinks.get(st);
+      if (!l) {
+        l = stemPointLinks(q.points, st, strict);
+        if (q.pointLinks.size >= POINT_LINKS_MAX) q.pointLinks.clear();
+        q.pointLinks.set(st, l);
+      }
+      out.push(l);
+    }
+    return out;
+  });
+  const keyPoints = q.points.map((kp, point) => {
+    const m = matchKeyPoint(kp, answer, prose, strict, negated, { point, stems });
     const verdict = m.strength === 1 ? 'covered' : m.strength === 0.5 ? 'partial' : 'missing';
     const r: KeyPointResult & { contradicts: boolean } = {
       id: kp.point.id,

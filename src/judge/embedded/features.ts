@@ -1,6 +1,6 @@
 import type { Sentence } from '../../text/tokens.js';
 import { contentStems, sentences, stem, tokenize } from '../../text/tokens.js';
-import { type AlignDeps, type AlignTarget, align, alignTarget, stemsWithSurface, weightedPrecision, weightedRecall } from './alignment.js';
+import { type AlignDeps, type AlignTarget, align, alignTarget, type StemFactsOf, stemFactsOf, stemsWithSurface, weightedPrecision, weightedRecall } from './alignment.js';
 import { charGrams, type Grams, gramCosineWith } from './char-grams.js';
 import { negations, stripNonAnswer } from './text-shape.js';
 
@@ -50,6 +50,8 @@ export interface PreparedReference {
   /** Content words of the reference side, for the length features. */
   contentTokens: number;
   negated: boolean;
+  /** Each answer stem's weight and links into `target` and `full`, found once per question. */
+  facts: StemFactsOf;
 }
 
 export interface ReferenceText {
@@ -68,10 +70,13 @@ export function prepareReference(r: ReferenceText, deps?: AlignDeps): PreparedRe
   // A reference made only of the question's words ("a queue" for "Is a queue FIFO?") is still a
   // reference: keep its words then.
   if (kept.size === 0) kept = all;
+  const target = alignTarget(kept, deps);
+  const full = alignTarget(all, deps);
   return {
     questionStems,
-    target: alignTarget(kept, deps),
-    full: alignTarget(all, deps),
+    target,
+    full,
+    facts: stemFactsOf(target, full, deps),
     grams: charGrams(r.reference),
     contentTokens: contentStems(r.reference).length,
     negated: negations(tokenize(r.reference)) > 0,
@@ -111,7 +116,7 @@ export function answerFeatures(
 ): AnswerFeatures {
   const written = answerStems(text, answer, ref.questionStems);
   const stems = [...written.keys()];
-  const a = align(ref.target, stems, deps, written);
+  const a = align(ref.target, stems, deps, written, { of: ref.facts, side: 'target' });
   const recall = weightedRecall(ref.target, a);
   const precision = weightedPrecision(a);
   let answerWeight = 0;
@@ -144,7 +149,7 @@ export function answerFeatures(
   for (const s of answer) for (const st of s.stems) distinct.add(st);
   const fromQuestion = [...distinct].filter((st) => ref.questionStems.has(st)).length;
   values.questionShare = distinct.size ? fromQuestion / distinct.size : 0;
-  values.recallWithQuestion = weightedRecall(ref.full, align(ref.full, [...distinct], deps, written));
+  values.recallWithQuestion = weightedRecall(ref.full, align(ref.full, [...distinct], deps, written, { of: ref.facts, side: 'full' }));
   for (const [f, t, name] of HINGES) values[name] = Math.max(0, (values[f] ?? 0) - t);
   for (const [f, name] of INTERACTIONS) values[name] = (values.rubric ?? 0) * (values[f] ?? 0);
   // Nothing aligns: no word of the answer relates to the reference, and none is even a word of the question.

@@ -65,8 +65,43 @@ export interface PointMatch {
   contradicts: boolean;
 }
 
-/** The links of each sentence's stems into a key point's target, flattened as [index, similarity, ...]. */
-function sentenceLinks(kp: CompiledKeyPoint, answer: readonly Sentence[], deps?: AlignDeps): number[][] {
+/** Links of one answer stem into each key point's target, flattened as [index, similarity, ...]. */
+export type StemPointLinks = readonly (readonly number[])[];
+const NO_LINKS: readonly number[] = [];
+
+/** Links of a stem into each point's target (most are empty: a point has a handful of words). */
+export function stemPointLinks(points: readonly CompiledKeyPoint[], st: string, deps?: AlignDeps): StemPointLinks {
+  return points.map((kp) => {
+    const l = linksOf(kp.target, st, deps);
+    if (l.length === 0) return NO_LINKS;
+    const out: number[] = [];
+    for (const [i, sim] of l) out.push(i, sim);
+    return out;
+  });
+}
+
+/**
+ * The links of each sentence's stems into a key point's target, flattened as [index, similarity, ...]:
+ * from each stem's links to every point (`known`, the same for every point of a question) when given.
+ */
+function sentenceLinks(kp: CompiledKeyPoint, answer: readonly Sentence[], deps?: AlignDeps, known?: { point: number; stems: readonly (readonly StemPointLinks[])[] }): (readonly number[])[] {
+  if (known) {
+    return known.stems.map((stems) => {
+      // Most sentences share words with a point through one stem at most: its list is used as it is.
+      let first: readonly number[] = NO_LINKS;
+      let joined: number[] | null = null;
+      for (const links of stems) {
+        const l = links[known.point] ?? NO_LINKS;
+        if (l.length === 0) continue;
+        if (first.length === 0) first = l;
+        else {
+          joined ??= [...first];
+          joined.push(...l);
+        }
+      }
+      return joined ?? first;
+    });
+  }
   return answer.map((s) => {
     const out: number[] = [];
     for (const st of s.stems) for (const [i, sim] of linksOf(kp.target, st, deps)) out.push(i, sim);
@@ -116,6 +151,8 @@ export function matchKeyPoint(
   deps?: AlignDeps,
   /** Whether each sentence negates, when the caller already knows (it is the same for every point). */
   negated: readonly boolean[] = answer.map((s) => negations(s.tokens) > 0),
+  /** This point's index and, for each sentence, its stems' links to every point (see stemPointLinks). */
+  known?: { point: number; stems: readonly (readonly StemPointLinks[])[] },
 ): PointMatch {
   let best: PointMatch = { strength: 0, sentence: -1, hits: 0, overlap: 0, contradicts: false };
   const consider = (m: PointMatch) => {
@@ -128,7 +165,7 @@ export function matchKeyPoint(
     if (contradicts && strength === 1) strength = 0.5;
     return { strength, sentence: i, hits, overlap, contradicts };
   };
-  const links = sentenceLinks(kp, answer, deps);
+  const links = sentenceLinks(kp, answer, deps, known);
   const scratch = new Float64Array(kp.target.stems.length);
   // A sentence with no word of the point makes none of it (and adds nothing to a pair): no union to take.
   const singles = links.map((l) => (l.length ? matchIn(kp, [l], scratch) : NOTHING));
