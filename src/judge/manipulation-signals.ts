@@ -8,11 +8,15 @@ export const MANIPULATION_GAP = 'The answer addresses the grader instead of the 
  * contains at least one: a pattern runs only on a text that holds one of them, since scanning a long
  * answer with every pattern cost more than the rest of grading it.
  */
+// A verb of grading before whom it grades ("give this", "mark me"), and what is rated ("the following
+// answer"): white space is folded to one space before matching, so these are the patterns' own words.
+const GRANTS = ['give', 'award', 'assign', 'grant', 'rate', 'mark'].flatMap((v) => ['me', 'this', 'it', 'the candidate'].map((o) => `${v} ${o}`));
+const RATED = ['following', 'above', 'this', 'my'].flatMap((w) => ['answer', 'response', 'submission'].map((o) => `${w} ${o}`));
 const PATTERNS: readonly (readonly [RegExp, readonly string[]])[] = [
   [/\b(ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}\b(instructions?|rubric|grading|rules|criteria|guidelines)\b/, ['ignore', 'disregard', 'forget', 'override', 'bypass']],
   [/\b(ignore|disregard|forget)\b[^.!?\n]{0,20}\b(above|previous|prior|earlier)\b[^.!?\n]{0,20}\b(text|instructions?|messages?|context)\b/, ['ignore', 'disregard', 'forget']],
-  [/\b(give|award|assign|grant|rate|mark)\s+(me|this(\s+answer|\s+response)?|it|the\s+candidate)\s+(an?\s+)?(5|five|10|ten|100|full|maximum|max|perfect|top|highest)\b(?!\s*(elements?|items?|values?|bytes?|times?|seconds?|%))/, ['give', 'award', 'assign', 'grant', 'rate', 'mark']],
-  [/\b(give|award|assign|grant|rate|mark)\s+(me|this(\s+answer|\s+response)?|it|the\s+candidate)\b[^.!?\n]{0,25}\b(full marks|maximum score|max score|perfect score|top score|highest score|5\/5|a 5|score of 5)\b/, ['give', 'award', 'assign', 'grant', 'rate', 'mark']],
+  [/\b(give|award|assign|grant|rate|mark)\s+(me|this(\s+answer|\s+response)?|it|the\s+candidate)\s+(an?\s+)?(5|five|10|ten|100|full|maximum|max|perfect|top|highest)\b(?!\s*(elements?|items?|values?|bytes?|times?|seconds?|%))/, GRANTS],
+  [/\b(give|award|assign|grant|rate|mark)\s+(me|this(\s+answer|\s+response)?|it|the\s+candidate)\b[^.!?\n]{0,25}\b(full marks|maximum score|max score|perfect score|top score|highest score|5\/5|a 5|score of 5)\b/, GRANTS],
   [/\b(system|developer|admin)\s+(note|override)\b/, ['note', 'override']],
   [/\b(grader|judge|evaluator|assessor)\s+(note|override)\b/, ['note', 'override']],
   [/\bnote\s+(to|for)\s+(the\s+)?(grader|judge|evaluator|assessor|ai|model|llm)\b/, ['note']],
@@ -22,7 +26,7 @@ const PATTERNS: readonly (readonly [RegExp, readonly string[]])[] = [
   [/<\/?\s*(answer|candidate[_-]?answer|system|instructions?|rubric|reference)\b[^>]*>/, ['<']],
   [/\b(this|my) (answer|response) (is|should be|must be|deserves)\b[^.!?\n]{0,20}\b(5|perfect|excellent|full marks|top score)\b/, ['this answer ', 'my answer ', 'this response ', 'my response ']],
   [/\[\/?\s*(inst|sys|system)\s*\]|<<\/?sys>>/, ['[', '<<']],
-  [/\b(rate|score|grade|mark)\s+(the\s+)?(following|above|this|my)\s+(answer|response|submission)\b[^.!?\n]{0,30}\b(5|five|10|full marks|maximum|perfect|top)\b/, ['answer', 'response', 'submission']],
+  [/\b(rate|score|grade|mark)\s+(the\s+)?(following|above|this|my)\s+(answer|response|submission)\b[^.!?\n]{0,30}\b(5|five|10|full marks|maximum|perfect|top)\b/, RATED],
   [/\bjailbreak(ed)? mode\b|\bdan mode\b|\bdeveloper mode\b|\bnew instructions\s*:/, ['jailbreak', 'dan mode', 'developer mode', 'new instructions']],
 ];
 
