@@ -152,7 +152,12 @@ export function evaluateEmbedded(task: GradingTask, model: JudgeModel = committe
   const a = analyse(q, task.answer);
   const modelScore = a.features.nonAnswer ? 1 : predictScore(model, a.features.values);
   const score = Math.min(modelScore, a.scoreCap ?? 5);
-  const keyPoints: KeyPointResult[] = a.keyPoints.map(({ contradicts: _, ...k }) => k);
+  const keyPoints: KeyPointResult[] = a.keyPoints.map((p) => {
+    // The fields of KeyPointResult in their order, without `contradicts` (a rest copy cost more).
+    const k: KeyPointResult = { id: p.id, statement: p.statement, weight: p.weight, verdict: p.verdict, evidence: p.evidence };
+    if (p.flag !== undefined) k.flag = p.flag;
+    return k;
+  });
   const strengths = keyPoints.filter((k) => k.verdict === 'covered').map((k) => k.statement);
   const gaps = [
     ...a.flags.map((f) => FLAG_TEXT[f] ?? f),

@@ -99,6 +99,7 @@ export interface AnswerFeatures {
  */
 export function answerStems(text: string, answer: readonly Sentence[], questionStems: ReadonlySet<string>): Map<string, string> {
   const out = stemsWithSurface(answer, (s) => !questionStems.has(s));
+  if (!text.includes('-')) return out;
   for (const m of text.toLowerCase().matchAll(/\b([a-z]+)-([a-z]+)\b/g)) {
     const joined = `${m[1]}${m[2]}`;
     const st = stem(joined);
@@ -147,12 +148,13 @@ export function answerFeatures(
   };
   const distinct = new Set<string>();
   for (const s of answer) for (const st of s.stems) distinct.add(st);
-  const fromQuestion = [...distinct].filter((st) => ref.questionStems.has(st)).length;
+  let fromQuestion = 0;
+  for (const st of distinct) if (ref.questionStems.has(st)) fromQuestion++;
   values.questionShare = distinct.size ? fromQuestion / distinct.size : 0;
   values.recallWithQuestion = weightedRecall(ref.full, align(ref.full, [...distinct], deps, written, { of: ref.facts, side: 'full' }));
   for (const [f, t, name] of HINGES) values[name] = Math.max(0, (values[f] ?? 0) - t);
   for (const [f, name] of INTERACTIONS) values[name] = (values.rubric ?? 0) * (values[f] ?? 0);
   // Nothing aligns: no word of the answer relates to the reference, and none is even a word of the question.
-  const touchesQuestion = answer.some((s) => [...s.stems].some((st) => ref.questionStems.has(st)));
+  const touchesQuestion = fromQuestion > 0;
   return { values, nonAnswer, nothingAligns: !touchesQuestion && !a.answer.some((v) => v > 0), contentWords: content };
 }

@@ -39,8 +39,13 @@ export function negations(tokens: readonly string[]): number {
 const NON_ANSWER =
   /\b(i\s+(?:do\s*n[o']?t|don'?t|really\s+don'?t)\s+know|(?:i'?m|i\s+am)?\s*not\s+sure|no\s+idea|(?:can'?t|cannot|can\s+not|unable\s+to)\s+answer|i\s+(?:have\s*n[o']?t|haven'?t|never)\s+(?:used|worked\s+with|heard\s+of|done)|n\/a|no\s+answer|not\s+answered|(?:do\s*n[o']?t|don'?t|can'?t|cannot)\s+remember|skip(?:ping)?\s+this)\b/gi;
 
+const NON_ANSWER_WORDS = ['know', 'sure', 'idea', 'answer', 'have', 'never', 'n/a', 'remember', 'skip'];
+
 /** The answer with its non-answer phrases removed, and whether it had any. */
 export function stripNonAnswer(text: string): { rest: string; found: boolean } {
+  // Every phrase holds one of these words: most answers hold none and skip the scan.
+  const lower = text.toLowerCase();
+  if (!NON_ANSWER_WORDS.some((w) => lower.includes(w))) return { rest: text, found: false };
   let found = false;
   const rest = text.replace(NON_ANSWER, () => ((found = true), ' '));
   return { rest, found };
