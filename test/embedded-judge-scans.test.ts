@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { charGrams, gramCosine, gramCosineWith } from '../src/judge/embedded/char-grams.js';
-import { stripNonAnswer } from '../src/judge/embedded/text-shape.js';
+import { isTermList, stripNonAnswer } from '../src/judge/embedded/text-shape.js';
 import { tokenize } from '../src/text/tokens.js';
 
 // The judge's hand-written scans against the plain string and regex forms they replace: same tokens,
 // same n-gram cosine, same non-answer verdict, on texts built from the characters that matter to them.
-const tricky = fc.constantFrom(...'aZb9q\'\u2018\u2019 -.,\n\u0130\u212AkK\u00e9\u03a3xy'.split(''));
+const tricky = fc.constantFrom(...'aZb9q\'\u2018\u2019 -.,;+=|\u2022\n\u0130\u212AkK\u00e9\u03a3xy'.split(''));
 const texts = fc.oneof(fc.array(tricky, { maxLength: 40 }).map((a) => a.join('')), fc.string({ unit: 'grapheme', maxLength: 60 }));
 
 function plainGrams(text: string): Map<number, number> {
@@ -58,6 +58,27 @@ describe('hand-written scans of the embedded judge', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('isTermList reads the items of the split-and-tokenize form it replaces', () => {
+    const split = (text: string) => {
+      const parts = text
+        .split(/[,;+=|\u2022\n]+/)
+        .map((p) => tokenize(p))
+        .filter((t) => t.some((w) => /[a-z]/.test(w)))
+        .map((t) => t.length);
+      if (parts.length < 5) return false;
+      const total = parts.reduce((a, b) => a + b, 0);
+      return parts.filter((n) => n <= 3).reduce((a, b) => a + b, 0) / total >= 0.6;
+    };
+    const lists = fc.array(fc.array(tricky, { maxLength: 12 }).map((a) => a.join('')), { minLength: 4, maxLength: 9 }).map((items) => items.join(', '));
+    fc.assert(
+      fc.property(fc.oneof(texts, lists), (t) => {
+        expect(isTermList(t)).toBe(split(t));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(isTermList('PSI, KS test, chi-square, Wasserstein, drift')).toBe(true);
   });
 
   it('stripNonAnswer finds the phrases whatever the case, and leaves other texts as they are', () => {
