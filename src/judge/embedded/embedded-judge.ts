@@ -58,8 +58,15 @@ const POINT_LINKS_MAX = 20_000;
 
 // The question side of a task is the same for every answer to it; preparing it once per question is most
 // of the cost of grading (WordNet look-ups of every reference word).
-const prepared = new Map<string, PreparedQuestion>();
-const byRubric = new WeakMap<object, Map<string, PreparedQuestion>>();
+// Keyed by question, then reference answer: the strings of a bank question are the same objects on
+// every grade, so the look-up neither joins them nor hashes them again.
+interface PreparedCache {
+  byQuestion: Map<string, Map<string, PreparedQuestion>>;
+  size: number;
+}
+const newCache = (): PreparedCache => ({ byQuestion: new Map(), size: 0 });
+const prepared = newCache();
+const byRubric = new WeakMap<object, PreparedCache>();
 const PREPARED_MAX = 2000;
 
 export interface PrepareOptions {
@@ -85,14 +92,26 @@ export function prepareQuestion(task: Pick<GradingTask, 'question' | 'referenceA
 }
 
 function prepare(task: GradingTask): PreparedQuestion {
-  const key = `${task.question}\u0000${task.referenceAnswer}`;
-  const cache = task.rubric ? (byRubric.get(task.rubric) ?? new Map<string, PreparedQuestion>()) : prepared;
-  if (task.rubric && !byRubric.has(task.rubric)) byRubric.set(task.rubric, cache);
-  let p = cache.get(key);
+  let cache = prepared;
+  if (task.rubric) {
+    cache = byRubric.get(task.rubric) ?? newCache();
+    byRubric.set(task.rubric, cache);
+  }
+  let byReference = cache.byQuestion.get(task.question);
+  let p = byReference?.get(task.referenceAnswer);
   if (!p) {
     p = prepareQuestion(task);
-    if (cache.size >= PREPARED_MAX) cache.clear();
-    cache.set(key, p);
+    if (cache.size >= PREPARED_MAX) {
+      cache.byQuestion.clear();
+      cache.size = 0;
+      byReference = undefined;
+    }
+    if (!byReference) {
+      byReference = new Map();
+      cache.byQuestion.set(task.question, byReference);
+    }
+    byReference.set(task.referenceAnswer, p);
+    cache.size++;
   }
   return p;
 }
