@@ -4,25 +4,35 @@ export const MANIPULATION_GAP = 'The answer addresses the grader instead of the 
 /**
  * Phrases by which an answer addresses the grader instead of the interviewer. Any judge may use them to
  * flag an answer; the embedded judge scores a flagged answer 1, which is what the LLM prompt asks for too.
- * Matched on lower-cased text with white space folded.
+ * Matched on lower-cased text with white space folded. Each comes with strings of which any match
+ * contains at least one: a pattern runs only on a text that holds one of them, since scanning a long
+ * answer with every pattern cost more than the rest of grading it.
  */
-const PATTERNS: readonly RegExp[] = [
-  /\b(ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}\b(instructions?|rubric|grading|rules|criteria|guidelines)\b/,
-  /\b(ignore|disregard|forget)\b[^.!?\n]{0,20}\b(above|previous|prior|earlier)\b[^.!?\n]{0,20}\b(text|instructions?|messages?|context)\b/,
-  /\b(give|award|assign|grant|rate|mark)\s+(me|this(\s+answer|\s+response)?|it|the\s+candidate)\s+(an?\s+)?(5|five|10|ten|100|full|maximum|max|perfect|top|highest)\b(?!\s*(elements?|items?|values?|bytes?|times?|seconds?|%))/,
-  /\b(give|award|assign|grant|rate|mark)\s+(me|this(\s+answer|\s+response)?|it|the\s+candidate)\b[^.!?\n]{0,25}\b(full marks|maximum score|max score|perfect score|top score|highest score|5\/5|a 5|score of 5)\b/,
-  /\b(system|developer|admin)\s+(note|override)\b/,
-  /\b(grader|judge|evaluator|assessor)\s+(note|override)\b/,
-  /\bnote\s+(to|for)\s+(the\s+)?(grader|judge|evaluator|assessor|ai|model|llm)\b/,
-  /\b(you are now|act as|pretend (to be|you are)|role-?play as)\b[^.!?\n]{0,30}\b(grader|judge|evaluator|assistant|ai)\b/,
-  /["']?\b(score|grade|rating)\b["']?\s*[:=]\s*["']?\s*(5|five|10|100|excellent)\b/,
-  /["']?\bverdict\b["']?\s*[:=]\s*["']?\s*(pass|covered|excellent)\b/,
-  /<\/?\s*(answer|candidate[_-]?answer|system|instructions?|rubric|reference)\b[^>]*>/,
-  /\b(this|my) (answer|response) (is|should be|must be|deserves)\b[^.!?\n]{0,20}\b(5|perfect|excellent|full marks|top score)\b/,
-  /\[\/?\s*(inst|sys|system)\s*\]|<<\/?sys>>/,
-  /\b(rate|score|grade|mark)\s+(the\s+)?(following|above|this|my)\s+(answer|response|submission)\b[^.!?\n]{0,30}\b(5|five|10|full marks|maximum|perfect|top)\b/,
-  /\bjailbreak(ed)? mode\b|\bdan mode\b|\bdeveloper mode\b|\bnew instructions\s*:/,
+// A verb of grading before whom it grades ("give this", "mark me"), and what is rated ("the following
+// answer"): white space is folded to one space before matching, so these are the patterns' own words.
+const GRANTS = ['give', 'award', 'assign', 'grant', 'rate', 'mark'].flatMap((v) => ['me', 'this', 'it', 'the candidate'].map((o) => `${v} ${o}`));
+const RATED = ['following', 'above', 'this', 'my'].flatMap((w) => ['answer', 'response', 'submission'].map((o) => `${w} ${o}`));
+const PATTERN_SOURCES: readonly (readonly [RegExp, readonly string[]])[] = [
+  [/\b(ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}\b(instructions?|rubric|grading|rules|criteria|guidelines)\b/, ['ignore', 'disregard', 'forget', 'override', 'bypass']],
+  [/\b(ignore|disregard|forget)\b[^.!?\n]{0,20}\b(above|previous|prior|earlier)\b[^.!?\n]{0,20}\b(text|instructions?|messages?|context)\b/, ['ignore', 'disregard', 'forget']],
+  [/\b(give|award|assign|grant|rate|mark)\s+(me|this(\s+answer|\s+response)?|it|the\s+candidate)\s+(an?\s+)?(5|five|10|ten|100|full|maximum|max|perfect|top|highest)\b(?!\s*(elements?|items?|values?|bytes?|times?|seconds?|%))/, GRANTS],
+  [/\b(give|award|assign|grant|rate|mark)\s+(me|this(\s+answer|\s+response)?|it|the\s+candidate)\b[^.!?\n]{0,25}\b(full marks|maximum score|max score|perfect score|top score|highest score|5\/5|a 5|score of 5)\b/, GRANTS],
+  [/\b(system|developer|admin)\s+(note|override)\b/, ['note', 'override']],
+  [/\b(grader|judge|evaluator|assessor)\s+(note|override)\b/, ['note', 'override']],
+  [/\bnote\s+(to|for)\s+(the\s+)?(grader|judge|evaluator|assessor|ai|model|llm)\b/, ['note']],
+  [/\b(you are now|act as|pretend (to be|you are)|role-?play as)\b[^.!?\n]{0,30}\b(grader|judge|evaluator|assistant|ai)\b/, ['you are now', 'act as', 'pretend', 'play as']],
+  [/["']?\b(score|grade|rating)\b["']?\s*[:=]\s*["']?\s*(5|five|10|100|excellent)\b/, [':', '=']],
+  [/["']?\bverdict\b["']?\s*[:=]\s*["']?\s*(pass|covered|excellent)\b/, ['verdict']],
+  [/<\/?\s*(answer|candidate[_-]?answer|system|instructions?|rubric|reference)\b[^>]*>/, ['<']],
+  [/\b(this|my) (answer|response) (is|should be|must be|deserves)\b[^.!?\n]{0,20}\b(5|perfect|excellent|full marks|top score)\b/, ['this answer ', 'my answer ', 'this response ', 'my response ']],
+  [/\[\/?\s*(inst|sys|system)\s*\]|<<\/?sys>>/, ['[', '<<']],
+  [/\b(rate|score|grade|mark)\s+(the\s+)?(following|above|this|my)\s+(answer|response|submission)\b[^.!?\n]{0,30}\b(5|five|10|full marks|maximum|perfect|top)\b/, RATED],
+  [/\bjailbreak(ed)? mode\b|\bdan mode\b|\bdeveloper mode\b|\bnew instructions\s*:/, ['jailbreak', 'dan mode', 'developer mode', 'new instructions']],
 ];
+// Each pattern with its strings as one alternation: one scan of the text, where a search for each
+// string took several times longer on a long answer.
+const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const PATTERNS = PATTERN_SOURCES.map(([p, words]) => [p, new RegExp(words.map(escape).join('|'))] as const);
 
 // What introduces an example: an answer about LLM judges or red-teaming quotes attacks as examples of what
 // to defend against ("an output can contain text like 'ignore previous instructions'").
@@ -53,5 +63,5 @@ export function withoutExamples(text: string): string {
  */
 export function looksLikeManipulation(text: string): boolean {
   const t = withoutExamples(text).toLowerCase().replace(/\s+/g, ' ');
-  return PATTERNS.some((p) => p.test(t));
+  return PATTERNS.some(([p, anchor]) => anchor.test(t) && p.test(t));
 }

@@ -17,7 +17,7 @@ export interface AlignTarget {
   totalWeight: number;
   /** Answer stem -> pairs (target index, similarity), for every related stem. */
   links: ReadonlyMap<string, readonly (readonly [number, number])[]>;
-  /** Typo look-ups already made against this target (answers to one question share their words). */
+  /** Look-ups of words not linked to the target already made (answers to one question share their words). */
   typos: Map<string, readonly (readonly [number, number])[]>;
 }
 
@@ -109,10 +109,17 @@ export function linksOf(target: AlignTarget, s: string, d: AlignDeps = alignDeps
   const direct = target.links.get(s);
   if (direct) return direct;
   const budget = typoBudget(written);
-  if (budget === 0 || d.lexicon.has(s)) return NONE;
+  if (budget === 0) return NONE;
   const key = written === s ? s : `${s} ${written}`;
   const known = target.typos.get(key);
   if (known) return known;
+  // A word WordNet knows is no typo: remembered here too, since this small map is cheaper to ask than
+  // the lexicon's (every answer word that is not a word of the target comes this way).
+  if (d.lexicon.has(s)) {
+    if (target.typos.size >= 5000) target.typos.clear();
+    target.typos.set(key, NONE);
+    return NONE;
+  }
   const out: [number, number][] = [];
   target.surface.forEach((t, i) => {
     const b = Math.min(budget, typoBudget(t));
@@ -131,6 +138,54 @@ export function alignsExactly(target: AlignTarget, s: string, d: AlignDeps = ali
   return linksOf(target, s, d).length > 0;
 }
 
+/**
+ * What aligning needs to know of one answer stem against a question's reference, found once per question
+ * (answers to one question share most of their words) instead of once per answer and target.
+ */
+export interface StemFacts {
+  weight: number;
+  /** WordNet knows the stem, so it is no typo of anything. */
+  inLexicon: boolean;
+  /** Its links into the reference less the question's words, and into the whole reference (none: undefined). */
+  target: readonly (readonly [number, number])[] | undefined;
+  full: readonly (readonly [number, number])[] | undefined;
+  /** alignsExactly with the reference less the question's words, once asked. */
+  exact?: boolean;
+}
+
+export type StemFactsOf = (s: string) => StemFacts;
+
+/** A per-question memo of StemFacts for a reference's two targets (bounded: cleared when full). */
+export function stemFactsOf(target: AlignTarget, full: AlignTarget, d: AlignDeps = alignDeps(), max = 20_000): StemFactsOf {
+  const memo = new Map<string, StemFacts>();
+  return (s) => {
+    let f = memo.get(s);
+    if (!f) {
+      f = { weight: d.weights.weight(s), inLexicon: d.lexicon.has(s), target: target.links.get(s), full: full.links.get(s) };
+      if (memo.size >= max) memo.clear();
+      memo.set(s, f);
+    }
+    return f;
+  };
+}
+
+/** linksOf(target or full, s, d, written), from the stem's facts: the same pairs, fewer look-ups. */
+function linksFrom(f: StemFacts, side: 'target' | 'full', target: AlignTarget, s: string, d: AlignDeps, written: string) {
+  const direct = side === 'target' ? f.target : f.full;
+  if (direct) return direct;
+  if (f.inLexicon || typoBudget(written) === 0) return NONE;
+  return linksOf(target, s, d, written);
+}
+
+/** alignsExactly(reference target, s) from the stem's facts, remembered on them. */
+export function alignsExactlyFrom(f: StemFacts, target: AlignTarget, s: string, d: AlignDeps = alignDeps()): boolean {
+  if (f.exact === undefined) {
+    if (f.target) f.exact = f.target.some(([, sim]) => sim === 1);
+    else f.exact = !f.inLexicon && typoBudget(s) > 0 && linksOf(target, s, d).length > 0;
+  }
+  return f.exact;
+}
+
 export interface Alignment {
   /** Best similarity of each target stem to any answer stem. */
   target: Float64Array;
@@ -140,18 +195,43 @@ export interface Alignment {
   answerWeights: Float64Array;
 }
 
-/** Align the distinct stems of an answer with a target, both ways. */
-export function align(target: AlignTarget, answerStems: readonly string[], d: AlignDeps = alignDeps(), written?: ReadonlyMap<string, string>): Alignment {
+/**
+ * Align the distinct stems of an answer with a target, both ways. With `facts` (the target being that
+ * side of the reference they were made for), each stem is looked up once for its weight and links.
+ */
+export function align(
+  target: AlignTarget,
+  answerStems: readonly string[],
+  d: AlignDeps = alignDeps(),
+  written?: ReadonlyMap<string, string>,
+  facts?: { of: StemFactsOf; side: 'target' | 'full' },
+): Alignment {
   const best = new Float64Array(target.stems.length);
   const mine = new Float64Array(answerStems.length);
   const w = new Float64Array(answerStems.length);
-  answerStems.forEach((s, j) => {
-    w[j] = d.weights.weight(s);
-    for (const [i, sim] of linksOf(target, s, d, written?.get(s) ?? s)) {
-      if (sim > (best[i] ?? 0)) best[i] = sim;
-      if (sim > (mine[j] ?? 0)) mine[j] = sim;
+  for (let j = 0; j < answerStems.length; j++) {
+    const s = answerStems[j] ?? '';
+    const as = written?.get(s) ?? s;
+    let links: readonly (readonly [number, number])[];
+    if (facts) {
+      const f = facts.of(s);
+      w[j] = f.weight;
+      links = linksFrom(f, facts.side, target, s, d, as);
+    } else {
+      w[j] = d.weights.weight(s);
+      links = linksOf(target, s, d, as);
     }
-  });
+    let m = 0;
+    for (let k = 0; k < links.length; k++) {
+      const p = links[k];
+      if (!p) continue;
+      const i = p[0];
+      const sim = p[1];
+      if (sim > (best[i] ?? 0)) best[i] = sim;
+      if (sim > m) m = sim;
+    }
+    mine[j] = m;
+  }
   return { target: best, answer: mine, answerStems, answerWeights: w };
 }
 

@@ -1,6 +1,6 @@
 import { type Sentence, stem } from '../../text/tokens.js';
 import { looksLikeManipulation, MANIPULATION_GAP } from '../manipulation-signals.js';
-import { alignsExactly } from './alignment.js';
+import { alignsExactly, alignsExactlyFrom } from './alignment.js';
 import type { AnswerFeatures, PreparedReference } from './features.js';
 import { isTermList } from './text-shape.js';
 
@@ -50,7 +50,7 @@ function exactShare(answer: readonly Sentence[], reference: PreparedReference): 
   const hit = new Set<number>();
   for (const s of answer) {
     for (const st of s.stems) {
-      if (reference.questionStems.has(st) || !alignsExactly(t, st)) continue;
+      if (reference.questionStems.has(st) || !alignsExactlyFrom(reference.facts(st), t, st)) continue;
       const i = t.stems.indexOf(st);
       if (i >= 0) hit.add(i);
     }

@@ -5,10 +5,10 @@ import type { GradingTask, Judge, JudgeVerdict } from '../judge.js';
 import { type AlignDeps, strictDeps } from './alignment.js';
 import { answerFeatures, type PreparedReference, prepareReference } from './features.js';
 import { type JudgeModel, predictScore, readJudgeModel } from './judge-model.js';
-import { type CompiledKeyPoint, compileKeyPoints, matchKeyPoint } from './key-points.js';
+import { type CompiledKeyPoint, compileKeyPoints, matchKeyPoint, type StemPointLinks, stemPointLinks } from './key-points.js';
 import { rubricKeyPoints } from '../rubric-key-points.js';
 import { capsOf, FLAG_TEXT } from './caps.js';
-import { isTermList } from './text-shape.js';
+import { isTermList, negations } from './text-shape.js';
 
 /** Bumped whenever a feature or rule below changes: a model fitted on other rules is refused at start. */
 export const EMBEDDED_RULES_VERSION = 'align-1';
@@ -50,12 +50,23 @@ export interface PreparedQuestion {
   points: CompiledKeyPoint[];
   /** The key points are a rubric's (authored), not the reference answer's sentences. */
   rubric: boolean;
+  /** Links of the answer stems seen so far into every key point (answers to one question share words). */
+  pointLinks: Map<string, StemPointLinks>;
 }
+
+const POINT_LINKS_MAX = 20_000;
 
 // The question side of a task is the same for every answer to it; preparing it once per question is most
 // of the cost of grading (WordNet look-ups of every reference word).
-const prepared = new Map<string, PreparedQuestion>();
-const byRubric = new WeakMap<object, Map<string, PreparedQuestion>>();
+// Keyed by question, then reference answer: the strings of a bank question are the same objects on
+// every grade, so the look-up neither joins them nor hashes them again.
+interface PreparedCache {
+  byQuestion: Map<string, Map<string, PreparedQuestion>>;
+  size: number;
+}
+const newCache = (): PreparedCache => ({ byQuestion: new Map(), size: 0 });
+const prepared = newCache();
+const byRubric = new WeakMap<object, PreparedCache>();
 const PREPARED_MAX = 2000;
 
 export interface PrepareOptions {
@@ -76,18 +87,31 @@ export function prepareQuestion(task: Pick<GradingTask, 'question' | 'referenceA
     reference,
     points: compileKeyPoints(rubricKeyPoints(task.rubric, task.referenceAnswer), reference.questionStems, strictDeps(o.deps)),
     rubric: (task.rubric?.keyPoints.length ?? 0) > 0,
+    pointLinks: new Map(),
   };
 }
 
 function prepare(task: GradingTask): PreparedQuestion {
-  const key = `${task.question}\u0000${task.referenceAnswer}`;
-  const cache = task.rubric ? (byRubric.get(task.rubric) ?? new Map<string, PreparedQuestion>()) : prepared;
-  if (task.rubric && !byRubric.has(task.rubric)) byRubric.set(task.rubric, cache);
-  let p = cache.get(key);
+  let cache = prepared;
+  if (task.rubric) {
+    cache = byRubric.get(task.rubric) ?? newCache();
+    byRubric.set(task.rubric, cache);
+  }
+  let byReference = cache.byQuestion.get(task.question);
+  let p = byReference?.get(task.referenceAnswer);
   if (!p) {
     p = prepareQuestion(task);
-    if (cache.size >= PREPARED_MAX) cache.clear();
-    cache.set(key, p);
+    if (cache.size >= PREPARED_MAX) {
+      cache.byQuestion.clear();
+      cache.size = 0;
+      byReference = undefined;
+    }
+    if (!byReference) {
+      byReference = new Map();
+      cache.byQuestion.set(task.question, byReference);
+    }
+    byReference.set(task.referenceAnswer, p);
+    cache.size++;
   }
   return p;
 }
@@ -105,8 +129,23 @@ export interface Analysis {
 export function analyse(q: PreparedQuestion, text: string, deps?: AlignDeps): Analysis {
   const answer = sentences(text);
   const prose = answer.map((s) => !isTermList(s.text));
-  const keyPoints = q.points.map((kp) => {
-    const m = matchKeyPoint(kp, answer, prose, strictDeps(deps));
+  const negated = answer.map((s) => negations(s.tokens) > 0);
+  const strict = strictDeps(deps);
+  const stems = answer.map((s) => {
+    const out: StemPointLinks[] = [];
+    for (const st of s.stems) {
+      let l = q.pointLinks.get(st);
+      if (!l) {
+        l = stemPointLinks(q.points, st, strict);
+        if (q.pointLinks.size >= POINT_LINKS_MAX) q.pointLinks.clear();
+        q.pointLinks.set(st, l);
+      }
+      out.push(l);
+    }
+    return out;
+  });
+  const keyPoints = q.points.map((kp, point) => {
+    const m = matchKeyPoint(kp, answer, prose, strict, negated, { point, stems });
     const verdict = m.strength === 1 ? 'covered' : m.strength === 0.5 ? 'partial' : 'missing';
     const r: KeyPointResult & { contradicts: boolean } = {
       id: kp.point.id,
@@ -132,7 +171,12 @@ export function evaluateEmbedded(task: GradingTask, model: JudgeModel = committe
   const a = analyse(q, task.answer);
   const modelScore = a.features.nonAnswer ? 1 : predictScore(model, a.features.values);
   const score = Math.min(modelScore, a.scoreCap ?? 5);
-  const keyPoints: KeyPointResult[] = a.keyPoints.map(({ contradicts: _, ...k }) => k);
+  const keyPoints: KeyPointResult[] = a.keyPoints.map((p) => {
+    // The fields of KeyPointResult in their order, without `contradicts` (a rest copy cost more).
+    const k: KeyPointResult = { id: p.id, statement: p.statement, weight: p.weight, verdict: p.verdict, evidence: p.evidence };
+    if (p.flag !== undefined) k.flag = p.flag;
+    return k;
+  });
   const strengths = keyPoints.filter((k) => k.verdict === 'covered').map((k) => k.statement);
   const gaps = [
     ...a.flags.map((f) => FLAG_TEXT[f] ?? f),

@@ -1,6 +1,6 @@
 import type { Sentence } from '../../text/tokens.js';
 import { contentStems, sentences, stem, tokenize } from '../../text/tokens.js';
-import { type AlignDeps, type AlignTarget, align, alignTarget, stemsWithSurface, weightedPrecision, weightedRecall } from './alignment.js';
+import { type AlignDeps, type AlignTarget, align, alignTarget, type StemFactsOf, stemFactsOf, stemsWithSurface, weightedPrecision, weightedRecall } from './alignment.js';
 import { charGrams, type Grams, gramCosineWith } from './char-grams.js';
 import { negations, stripNonAnswer } from './text-shape.js';
 
@@ -30,6 +30,10 @@ export const ALL_FEATURES: readonly string[] = [
   ...RUBRIC_INTERACTIONS.map((f) => `rubric*${f}`),
 ];
 
+// The names of the hinge and interaction features, built once rather than on every grade.
+const HINGES = SIMILARITY_FEATURES.flatMap((f) => HINGE_KNOTS.map((t) => [f, t, `${f}>${t}`] as const));
+const INTERACTIONS = RUBRIC_INTERACTIONS.map((f) => [f, `rubric*${f}`] as const);
+
 /**
  * The n-gram cosine reads the first this many characters of an answer: no answer the weights were fitted
  * on is longer (979 characters at most), and it bounds the cost of grading a very long answer.
@@ -46,6 +50,8 @@ export interface PreparedReference {
   /** Content words of the reference side, for the length features. */
   contentTokens: number;
   negated: boolean;
+  /** Each answer stem's weight and links into `target` and `full`, found once per question. */
+  facts: StemFactsOf;
 }
 
 export interface ReferenceText {
@@ -64,10 +70,13 @@ export function prepareReference(r: ReferenceText, deps?: AlignDeps): PreparedRe
   // A reference made only of the question's words ("a queue" for "Is a queue FIFO?") is still a
   // reference: keep its words then.
   if (kept.size === 0) kept = all;
+  const target = alignTarget(kept, deps);
+  const full = alignTarget(all, deps);
   return {
     questionStems,
-    target: alignTarget(kept, deps),
-    full: alignTarget(all, deps),
+    target,
+    full,
+    facts: stemFactsOf(target, full, deps),
     grams: charGrams(r.reference),
     contentTokens: contentStems(r.reference).length,
     negated: negations(tokenize(r.reference)) > 0,
@@ -90,6 +99,7 @@ export interface AnswerFeatures {
  */
 export function answerStems(text: string, answer: readonly Sentence[], questionStems: ReadonlySet<string>): Map<string, string> {
   const out = stemsWithSurface(answer, (s) => !questionStems.has(s));
+  if (!text.includes('-')) return out;
   for (const m of text.toLowerCase().matchAll(/\b([a-z]+)-([a-z]+)\b/g)) {
     const joined = `${m[1]}${m[2]}`;
     const st = stem(joined);
@@ -107,7 +117,7 @@ export function answerFeatures(
 ): AnswerFeatures {
   const written = answerStems(text, answer, ref.questionStems);
   const stems = [...written.keys()];
-  const a = align(ref.target, stems, deps, written);
+  const a = align(ref.target, stems, deps, written, { of: ref.facts, side: 'target' });
   const recall = weightedRecall(ref.target, a);
   const precision = weightedPrecision(a);
   let answerWeight = 0;
@@ -128,7 +138,7 @@ export function answerFeatures(
     recall,
     precision,
     symmetric,
-    charCosine: gramCosineWith(text.length > GRAM_CHARS ? text.slice(0, GRAM_CHARS) : text, ref.grams),
+    charCosine: gramCosineWith(text, ref.grams, GRAM_CHARS),
     unaligned: stems.length ? unaligned / stems.length : 1,
     referenceLength: Math.log1p(ref.contentTokens),
     negationMismatch: negated !== ref.negated ? 1 : 0,
@@ -138,12 +148,13 @@ export function answerFeatures(
   };
   const distinct = new Set<string>();
   for (const s of answer) for (const st of s.stems) distinct.add(st);
-  const fromQuestion = [...distinct].filter((st) => ref.questionStems.has(st)).length;
+  let fromQuestion = 0;
+  for (const st of distinct) if (ref.questionStems.has(st)) fromQuestion++;
   values.questionShare = distinct.size ? fromQuestion / distinct.size : 0;
-  values.recallWithQuestion = weightedRecall(ref.full, align(ref.full, [...distinct], deps, written));
-  for (const f of SIMILARITY_FEATURES) for (const t of HINGE_KNOTS) values[`${f}>${t}`] = Math.max(0, (values[f] ?? 0) - t);
-  for (const f of RUBRIC_INTERACTIONS) values[`rubric*${f}`] = (values.rubric ?? 0) * (values[f] ?? 0);
+  values.recallWithQuestion = weightedRecall(ref.full, align(ref.full, [...distinct], deps, written, { of: ref.facts, side: 'full' }));
+  for (const [f, t, name] of HINGES) values[name] = Math.max(0, (values[f] ?? 0) - t);
+  for (const [f, name] of INTERACTIONS) values[name] = (values.rubric ?? 0) * (values[f] ?? 0);
   // Nothing aligns: no word of the answer relates to the reference, and none is even a word of the question.
-  const touchesQuestion = answer.some((s) => [...s.stems].some((st) => ref.questionStems.has(st)));
+  const touchesQuestion = fromQuestion > 0;
   return { values, nonAnswer, nothingAligns: !touchesQuestion && !a.answer.some((v) => v > 0), contentWords: content };
 }

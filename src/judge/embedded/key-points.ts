@@ -65,8 +65,43 @@ export interface PointMatch {
   contradicts: boolean;
 }
 
-/** The links of each sentence's stems into a key point's target, flattened as [index, similarity, ...]. */
-function sentenceLinks(kp: CompiledKeyPoint, answer: readonly Sentence[], deps?: AlignDeps): number[][] {
+/** Links of one answer stem into each key point's target, flattened as [index, similarity, ...]. */
+export type StemPointLinks = readonly (readonly number[])[];
+const NO_LINKS: readonly number[] = [];
+
+/** Links of a stem into each point's target (most are empty: a point has a handful of words). */
+export function stemPointLinks(points: readonly CompiledKeyPoint[], st: string, deps?: AlignDeps): StemPointLinks {
+  return points.map((kp) => {
+    const l = linksOf(kp.target, st, deps);
+    if (l.length === 0) return NO_LINKS;
+    const out: number[] = [];
+    for (const [i, sim] of l) out.push(i, sim);
+    return out;
+  });
+}
+
+/**
+ * The links of each sentence's stems into a key point's target, flattened as [index, similarity, ...]:
+ * from each stem's links to every point (`known`, the same for every point of a question) when given.
+ */
+function sentenceLinks(kp: CompiledKeyPoint, answer: readonly Sentence[], deps?: AlignDeps, known?: { point: number; stems: readonly (readonly StemPointLinks[])[] }): (readonly number[])[] {
+  if (known) {
+    return known.stems.map((stems) => {
+      // Most sentences share words with a point through one stem at most: its list is used as it is.
+      let first: readonly number[] = NO_LINKS;
+      let joined: number[] | null = null;
+      for (const links of stems) {
+        const l = links[known.point] ?? NO_LINKS;
+        if (l.length === 0) continue;
+        if (first.length === 0) first = l;
+        else {
+          joined ??= [...first];
+          joined.push(...l);
+        }
+      }
+      return joined ?? first;
+    });
+  }
   return answer.map((s) => {
     const out: number[] = [];
     for (const st of s.stems) for (const [i, sim] of linksOf(kp.target, st, deps)) out.push(i, sim);
@@ -109,37 +144,47 @@ function strengthOf(hits: number, overlap: number, statementSize: number): 0 | 0
  * sentences; the one that aligns with more of it is quoted. A sentence that is a list of terms earns a
  * partial at most, and so does one that negates what the point states (it may say the opposite).
  */
-export function matchKeyPoint(kp: CompiledKeyPoint, answer: readonly Sentence[], prose: readonly boolean[], deps?: AlignDeps): PointMatch {
+export function matchKeyPoint(
+  kp: CompiledKeyPoint,
+  answer: readonly Sentence[],
+  prose: readonly boolean[],
+  deps?: AlignDeps,
+  /** Whether each sentence negates, when the caller already knows (it is the same for every point). */
+  negated: readonly boolean[] = answer.map((s) => negations(s.tokens) > 0),
+  /** This point's index and, for each sentence, its stems' links to every point (see stemPointLinks). */
+  known?: { point: number; stems: readonly (readonly StemPointLinks[])[] },
+): PointMatch {
   let best: PointMatch = { strength: 0, sentence: -1, hits: 0, overlap: 0, contradicts: false };
   const consider = (m: PointMatch) => {
     if (m.strength > best.strength || (m.strength === best.strength && m.strength > 0 && m.hits + m.overlap > best.hits + best.overlap)) best = m;
   };
-  const neg = answer.map((s) => negations(s.tokens) > 0);
-  const judge = (i: number, hits: number, overlap: number, listy: boolean, negated: boolean): PointMatch => {
+  const judge = (i: number, hits: number, overlap: number, listy: boolean, neg: boolean): PointMatch => {
     let strength = strengthOf(hits, overlap, kp.statement.length);
     if (listy && strength === 1) strength = 0.5;
-    const contradicts = strength > 0 && negated !== kp.negated;
+    const contradicts = strength > 0 && neg !== kp.negated;
     if (contradicts && strength === 1) strength = 0.5;
     return { strength, sentence: i, hits, overlap, contradicts };
   };
-  const links = sentenceLinks(kp, answer, deps);
+  const links = sentenceLinks(kp, answer, deps, known);
   const scratch = new Float64Array(kp.target.stems.length);
-  const singles = links.map((l) => matchIn(kp, [l], scratch));
+  // A sentence with no word of the point makes none of it (and adds nothing to a pair): no union to take.
+  const singles = links.map((l) => (l.length ? matchIn(kp, [l], scratch) : NOTHING));
   for (let i = 0; i < answer.length; i++) {
-    const single = singles[i] ?? { hits: 0, overlap: 0 };
-    consider(judge(i, single.hits, single.overlap, !prose[i], neg[i] ?? false));
-    const next = answer[i + 1];
-    const cur = answer[i];
-    if (next && cur && prose[i] && prose[i + 1]) {
+    const single = singles[i] ?? NOTHING;
+    if (single !== NOTHING) consider(judge(i, single.hits, single.overlap, !prose[i], negated[i] ?? false));
+    const nextOnly = singles[i + 1] ?? NOTHING;
+    // A pair makes more of the point than either sentence alone only when both sentences align with it.
+    if (single !== NOTHING && nextOnly !== NOTHING && prose[i] && prose[i + 1]) {
       const pair = matchIn(kp, [links[i] ?? [], links[i + 1] ?? []], scratch);
-      const nextOnly = singles[i + 1] ?? { hits: 0, overlap: 0 };
       const quoted = nextOnly.hits + nextOnly.overlap > single.hits + single.overlap ? i + 1 : i;
       // Only a pair that makes more of the point than either sentence alone is worth quoting as one.
       const alone = Math.max(single.hits + single.overlap, nextOnly.hits + nextOnly.overlap);
       if (alone > 0 && pair.hits + pair.overlap > alone) {
-        consider(judge(quoted, pair.hits, pair.overlap, false, (neg[i] ?? false) || (neg[i + 1] ?? false)));
+        consider(judge(quoted, pair.hits, pair.overlap, false, (negated[i] ?? false) || (negated[i + 1] ?? false)));
       }
     }
   }
   return best;
 }
+
+const NOTHING: { hits: number; overlap: number } = { hits: 0, overlap: 0 };

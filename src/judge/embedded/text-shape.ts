@@ -1,28 +1,59 @@
-import { tokenize } from '../../text/tokens.js';
-
 // Separators of a list: commas, semicolons, plus and equals signs, pipes, bullets and line breaks.
-const SEPARATOR = /[,;+=|\u2022\n]+/;
-const SEPARATOR_CHARS = new Set([...',;+=|\u2022\n'].map((c) => c.charCodeAt(0)));
+const isSeparator = (c: number) => c === 44 || c === 59 || c === 43 || c === 61 || c === 124 || c === 0x2022 || c === 10;
+const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+const isLetter = (c: number) => c >= 97 && c <= 122;
+const isQuote = (c: number) => c === 39 || c === 0x2018 || c === 0x2019;
 
 /**
  * Whether a text is a list of terms rather than prose, judged from its shape alone (so prose in any
  * language reads as prose): five or more separated items, most of whose words sit in items of at most
- * three words ("PSI, KS test, chi-square, ...").
+ * three words ("PSI, KS test, chi-square, ..."). An item's words are its tokens as `tokenize` makes
+ * them, counted in one scan of the text rather than by splitting and tokenizing each item.
  */
 export function isTermList(text: string): boolean {
   // Fewer than four separators cannot make five items: most sentences stop here, untokenized.
   let separators = 0;
-  for (let i = 0; i < text.length && separators < 4; i++) if (SEPARATOR_CHARS.has(text.charCodeAt(i))) separators++;
+  for (let i = 0; i < text.length && separators < 4; i++) if (isSeparator(text.charCodeAt(i))) separators++;
   if (separators < 4) return false;
+  const lower = text.toLowerCase();
+  const n = lower.length;
+  let items = 0;
+  let total = 0;
+  let short = 0;
+  let words = 0;
+  let lettered = false;
   // Parts without a word (numbers of a code literal, "{1,2,3}") are not items of a list.
-  const parts = text
-    .split(SEPARATOR)
-    .map((p) => tokenize(p))
-    .filter((t) => t.some((w) => /[a-z]/.test(w)))
-    .map((t) => t.length);
-  if (parts.length < 5) return false;
-  const total = parts.reduce((a, b) => a + b, 0);
-  const short = parts.filter((n) => n <= 3).reduce((a, b) => a + b, 0);
+  const endItem = () => {
+    if (lettered) {
+      items++;
+      total += words;
+      if (words <= 3) short += words;
+    }
+    words = 0;
+    lettered = false;
+  };
+  let i = 0;
+  while (i < n) {
+    const c = lower.charCodeAt(i);
+    if (isSeparator(c)) {
+      endItem();
+      i++;
+      continue;
+    }
+    if (!isWordChar(c)) {
+      i++;
+      continue;
+    }
+    // A token: a run of a-z0-9, with an apostrophe and letters after it kept (see tokenize).
+    words++;
+    for (; i < n && isWordChar(lower.charCodeAt(i)); i++) if (isLetter(lower.charCodeAt(i))) lettered = true;
+    if (i + 1 < n && isQuote(lower.charCodeAt(i)) && isLetter(lower.charCodeAt(i + 1))) {
+      lettered = true;
+      for (i += 2; i < n && isLetter(lower.charCodeAt(i)); i++);
+    }
+  }
+  endItem();
+  if (items < 5) return false;
   return short / total >= 0.6;
 }
 
@@ -39,8 +70,13 @@ export function negations(tokens: readonly string[]): number {
 const NON_ANSWER =
   /\b(i\s+(?:do\s*n[o']?t|don'?t|really\s+don'?t)\s+know|(?:i'?m|i\s+am)?\s*not\s+sure|no\s+idea|(?:can'?t|cannot|can\s+not|unable\s+to)\s+answer|i\s+(?:have\s*n[o']?t|haven'?t|never)\s+(?:used|worked\s+with|heard\s+of|done)|n\/a|no\s+answer|not\s+answered|(?:do\s*n[o']?t|don'?t|can'?t|cannot)\s+remember|skip(?:ping)?\s+this)\b/gi;
 
+const NON_ANSWER_WORDS = ['know', 'sure', 'idea', 'answer', 'have', 'never', 'n/a', 'remember', 'skip'];
+
 /** The answer with its non-answer phrases removed, and whether it had any. */
 export function stripNonAnswer(text: string): { rest: string; found: boolean } {
+  // Every phrase holds one of these words: most answers hold none and skip the scan.
+  const lower = text.toLowerCase();
+  if (!NON_ANSWER_WORDS.some((w) => lower.includes(w))) return { rest: text, found: false };
   let found = false;
   const rest = text.replace(NON_ANSWER, () => ((found = true), ' '));
   return { rest, found };
