@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FacetsSchema, HintSchema, RevealSchema } from '../src/sessions/profile-schemas.js';
 import { bank, postJson } from './helpers/app.js';
-import { scriptedJudge, swappedVerdict } from './helpers/fake-judge.js';
+import { scriptedJudge, swappedVerdict } from './helpers/scripted-llm-judge.js';
 import { answer, goodAnswer, sessionApp, startSession } from './helpers/session-app.js';
 
 describe('the summary', () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedJudge } from '../../src/judge/embedded/embedded-judge.js';
-import { scriptedJudge, swappedVerdict, unscoredVerdict } from '../helpers/fake-judge.js';
+import { scriptedJudge, swappedVerdict, unscoredVerdict } from '../helpers/scripted-llm-judge.js';
 import { bank, launchBrowser, openPage as openIn, type RunningApp, SCREENSHOT_DIR, send, shot, startApp, strongAnswerFor } from './browser.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -174,7 +174,8 @@ describe('web chat with an LLM judge that fails first', () => {
     expect(await card.locator('.orders dd').allTextContents()).toEqual(['3.0', '4.0', '1']);
     expect(await card.locator('.adaptive').textContent()).toContain('The judge would also ask:');
     expect((await app.store.turns.get(turnId))?.status).toBe('graded');
-    expect((await app.store.llmCalls.byTurn(turnId)).map((c) => c.order)).toEqual(['reference-first', 'reference-last']);
+    // The failed grade's two calls are in the audit log too, then the regrade's two.
+    expect((await app.store.llmCalls.byTurn(turnId)).map((c) => c.order)).toEqual(['reference-first', 'reference-last', 'reference-first', 'reference-last']);
     await shot(page, '06-regraded-llm-both-orders.png');
 
     expect(problems).toEqual([]);

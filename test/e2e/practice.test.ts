@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedJudge } from '../../src/judge/embedded/embedded-judge.js';
-import { scriptedJudge, swappedVerdict } from '../helpers/fake-judge.js';
+import { scriptedJudge, swappedVerdict } from '../helpers/scripted-llm-judge.js';
 import { launchBrowser, openPage, type RunningApp, SCREENSHOT_DIR, send, shot, startApp } from './browser.js';
 import { sqliteOf } from '../helpers/app.js';
 
@@ -133,9 +133,9 @@ describe("the judge's follow-up, export and reload", () => {
 
     await send(page, 'Inputs drift away from the training data and the model degrades.');
     const card = page.locator('li.msg.result-graded').first();
-    expect(await card.locator('.adaptive').textContent()).toBe('The judge would also ask: How would you tell the two kinds of drift apart with no labels?');
+    expect(await card.locator('.adaptive').textContent()).toBe('The judge would also ask: Which part of the question did your answer leave out, and how would you cover it?');
     await card.getByRole('button', { name: 'Answer this follow-up' }).click();
-    expect(await page.locator('#retry-note').textContent()).toContain('How would you tell the two kinds of drift apart with no labels?');
+    expect(await page.locator('#retry-note').textContent()).toContain('Which part of the question did your answer leave out, and how would you cover it?');
     await send(page, 'Watch the prediction distribution and the input features; concept drift needs labels or proxies.');
     const adaptiveQuestion = page.locator('li.question.adaptive-question');
     expect(await adaptiveQuestion.locator('.meta-label').textContent()).toBe("The judge's follow-up to question 1");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GradingTask, GradeOptions, JudgeVerdict } from '../../src/judge/judge.js';
-import { scriptedJudge, swappedVerdict } from '../helpers/fake-judge.js';
+import { scriptedJudge, swappedVerdict } from '../helpers/scripted-llm-judge.js';
 import { bank, launchBrowser, type RunningApp, startApp } from './browser.js';
 
 let browser: Awaited<ReturnType<typeof launchBrowser>>;

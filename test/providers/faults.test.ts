@@ -47,7 +47,9 @@ describe('a provider that sends headers, then one byte every 50 ms', () => {
     for (const g of [a, b]) {
       expect(g.status).toBe(503);
       expect(g.json.error?.code).toBe('judge_unavailable');
-      expect(g.ms).toBeLessThan(bound + 250);
+      // The grade ends at its deadline, not never: a trickle that kept an attempt open would run until the test's
+      // own timeout. The slack is for a loaded machine, where timers fire late; it is far below a hang.
+      expect(g.ms).toBeLessThan(bound * 2);
     }
     // Two attempts per order (LLM_MAX_RETRIES=1), two orders, two grades.
     expect(fake.requests).toHaveLength(8);
