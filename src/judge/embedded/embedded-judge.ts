@@ -1,3 +1,4 @@
+import { round } from '../../numbers.js';
 import type { KeyPointResult } from '../../grading/grade-schema.js';
 import { roundScore } from '../../grading/levels.js';
 import { type Sentence, sentences } from '../../text/tokens.js';
@@ -187,9 +188,9 @@ export function evaluateEmbedded(task: GradingTask, model: JudgeModel = committe
     rules: EMBEDDED_RULES_VERSION,
     model: model.id,
     features: rounded(a.features.values),
-    modelScore: round4(modelScore),
+    modelScore: round(modelScore, 4),
     flags: a.flags,
-    score: round4(score),
+    score: round(score, 4),
   };
   return {
     rawScore: score,
@@ -208,10 +209,7 @@ export function evaluateEmbedded(task: GradingTask, model: JudgeModel = committe
 
 function rounded(values: Readonly<Record<string, number>>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const k in values) out[k] = round4(values[k] ?? 0);
+  for (const k in values) out[k] = round(values[k] ?? 0, 4);
   return out;
 }
 
-function round4(x: number): number {
-  return Math.round(x * 10000) / 10000;
-}
