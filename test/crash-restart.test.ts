@@ -1,18 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStubLlmServer } from '../scripts/fake-judge/stub-server.js';
+import { startServerProcess } from './helpers/server-process.js';
 import type { AnswerJson, TurnJson } from './helpers/session-app.js';
 
 // Real server processes (`src/main.ts`, as `npm start` runs it) on loopback ports, against stub LLMs in
 // this process: one that never answers in time, one that answers at once, one that takes a second.
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ANSWER =
   'Data drift means production inputs move away from the training distribution, for example a new customer segment. We compare feature distributions with PSI.';
 
@@ -30,35 +28,9 @@ async function stub(delayMs: number) {
 
 /** Start `src/main.ts` on a free loopback port with the LLM judge at `llmUrl`; resolves with its base URL. */
 function startServer(llmUrl: string, db: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DB_PATH: db,
-      JUDGE: 'llm',
-      OPENAI_BASE_URL: llmUrl,
-      LLM_MAX_RETRIES: '0',
-      SHUTDOWN_GRACE_MS: '10000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const base = new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /interview coach on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (m?.[1]) resolve(m[1]);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
-  });
-  return { child, base, exited, output: () => output };
+  const server = startServerProcess({ DB_PATH: db, JUDGE: 'llm', OPENAI_BASE_URL: llmUrl, LLM_MAX_RETRIES: '0', SHUTDOWN_GRACE_MS: '10000' });
+  children.push(server.child);
+  return server;
 }
 
 async function json<T>(res: Response | Promise<Response>): Promise<T> {
