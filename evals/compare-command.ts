@@ -61,16 +61,9 @@ export async function runCompare(o: CompareOptions): Promise<void> {
   }
   const reports: EvalReport[] = [];
   for (const [label, name] of [['A', o.names.a], ['B', o.names.b]] as const) {
-    const { judge, chat } = evalJudge(o.createJudge, o.config, { cacheDir: o.cacheDir, replay: o.replay, promptName: name });
+    const { judge, runFields } = evalJudge(o.createJudge, o.config, { cacheDir: o.cacheDir, replay: o.replay, promptName: name });
     o.stderr.write(`${label}: grading with prompt ${name} (${judge.promptVersion}), ${judge.model}\n`);
-    const report = await runEval({
-      ...o.run,
-      judge,
-      llmStats: chat ? () => chat.stats() : null,
-      cacheDir: chat ? o.cacheDir : null,
-      replay: o.replay,
-      progress: o.stderr,
-    });
+    const report = await runEval({ ...o.run, ...runFields, progress: o.stderr });
     const dir = join(o.out, `${label}-${name}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -184,8 +184,8 @@ async function evalRun(o: RunOptions, env: Record<string, string | undefined>, i
     });
     return 0;
   }
-  const { judge, chat } = evalJudge(createJudge, config, { cacheDir, replay: o.replay });
+  const { judge, chat, runFields } = evalJudge(createJudge, config, { cacheDir, replay: o.replay });
   err(`evaluating the ${judge.kind} judge ${judge.model} (${judge.promptVersion}) on ${o.data}${chat ? `, cache ${cacheDir ?? 'off'}${o.replay ? ' (replay)' : ''}` : ''}`);
-  const r = await runEval({ ...run, judge, llmStats: chat ? () => chat.stats() : null, cacheDir: chat ? cacheDir : null, replay: o.replay, progress: io.stderr });
+  const r = await runEval({ ...run, ...runFields, progress: io.stderr });
   return report(r, null);
 }

@@ -3,7 +3,7 @@ import type { Config } from '../src/config.js';
 import { ChatFailure } from '../src/judge/chat-failure.js';
 import type { ChatCompleter } from '../src/judge/chat.js';
 import type { Judge } from '../src/judge/judge.js';
-import { type CachedChat, createCachedChat } from './llm-cache.js';
+import { type CachedChat, type CacheStats, createCachedChat } from './llm-cache.js';
 
 /** The provider of a `--replay` run: never asked, since every reply comes from the cache and a miss stops the run. */
 export const REPLAY_ONLY: ChatCompleter = {
@@ -17,11 +17,19 @@ export interface EvalJudgeOptions {
   promptName?: string;
 }
 
+export interface EvalJudge {
+  judge: Judge;
+  /** The reply cache around the provider; null for a judge that makes no LLM call. */
+  chat: CachedChat | null;
+  /** What a dataset run takes from this judge: the judge, its cache's statistics, and the cache it reads. */
+  runFields: { judge: Judge; llmStats: (() => CacheStats) | null; cacheDir: string | null; replay: boolean };
+}
+
 /**
  * The judge of an eval run, from the server's factory, with the reply cache around its provider. A replay
  * that asks for the LLM judge needs no provider configured: the judge is built over `REPLAY_ONLY`.
  */
-export function evalJudge(createJudge: typeof CreateJudge, config: Config, o: EvalJudgeOptions): { judge: Judge; chat: CachedChat | null } {
+export function evalJudge(createJudge: typeof CreateJudge, config: Config, o: EvalJudgeOptions): EvalJudge {
   // Set by the factory only when the judge talks to an LLM.
   const wrapped: { chat: CachedChat | null } = { chat: null };
   const judge = createJudge(config, {
@@ -29,5 +37,6 @@ export function evalJudge(createJudge: typeof CreateJudge, config: Config, o: Ev
     ...(o.promptName ? { promptName: o.promptName } : {}),
     ...(o.replay && config.JUDGE === 'llm' ? { completer: REPLAY_ONLY } : {}),
   });
-  return { judge, chat: wrapped.chat };
+  const chat = wrapped.chat;
+  return { judge, chat, runFields: { judge, llmStats: chat ? () => chat.stats() : null, cacheDir: chat ? o.cacheDir : null, replay: o.replay } };
 }

@@ -32,16 +32,9 @@ export interface MatrixOptions {
 export async function runMatrix(o: MatrixOptions): Promise<MatrixReport> {
   const runs = [];
   for (const [k, spec] of o.specs.entries()) {
-    const { judge, chat } = evalJudge(o.createJudge, configFor(spec, o.config), { cacheDir: o.cacheDir, replay: o.replay });
+    const { judge, runFields } = evalJudge(o.createJudge, configFor(spec, o.config), { cacheDir: o.cacheDir, replay: o.replay });
     o.stderr.write(`${spec.label}: grading with the ${judge.kind} judge ${judge.model} (${judge.promptVersion})\n`);
-    const report = await runEval({
-      ...o.run,
-      judge,
-      llmStats: chat ? () => chat.stats() : null,
-      cacheDir: chat ? o.cacheDir : null,
-      replay: o.replay,
-      progress: o.stderr,
-    });
+    const report = await runEval({ ...o.run, ...runFields, progress: o.stderr });
     const folder = `${k + 1}-${spec.label.replace(/[^A-Za-z0-9._-]+/g, '_')}`;
     mkdirSync(join(o.out, folder), { recursive: true });
     writeFileSync(join(o.out, folder, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
