@@ -9,6 +9,8 @@ export class CoachError extends Error {
   readonly code: string = 'internal_error';
   /** Fields the error body carries next to `error`, e.g. the unscored grade whose evidence explains a 502. */
   readonly extra: Record<string, unknown> | undefined;
+  /** Seconds a client should wait before trying again, sent as `Retry-After`; only errors that know set it. */
+  declare readonly retryAfterSeconds?: number | undefined;
 
   constructor(message: string, options?: CoachErrorOptions) {
     super(message, options);
@@ -82,7 +84,7 @@ export class JudgeUnavailableError extends CoachError {
   constructor(
     message: string,
     /** Seconds the client should wait, when the provider said. */
-    readonly retryAfterSeconds?: number,
+    override readonly retryAfterSeconds?: number,
     options?: CoachErrorOptions,
   ) {
     super(message, options);
@@ -123,7 +125,7 @@ export class RateLimitedError extends CoachError {
   override readonly code = 'rate_limited';
   constructor(
     message: string,
-    readonly retryAfterSeconds: number,
+    override readonly retryAfterSeconds: number,
   ) {
     super(message);
   }
@@ -138,7 +140,7 @@ export class OverloadedError extends CoachError {
   override readonly code = 'overloaded';
   constructor(
     message: string,
-    readonly retryAfterSeconds: number,
+    override readonly retryAfterSeconds: number,
   ) {
     super(message);
   }
@@ -171,7 +173,7 @@ export class DatabaseBusyError extends CoachError {
   override readonly code = 'database_busy';
   constructor(
     message: string,
-    readonly retryAfterSeconds: number,
+    override readonly retryAfterSeconds: number,
     options?: CoachErrorOptions,
   ) {
     super(message, options);
@@ -185,7 +187,7 @@ export class DatabaseBusyError extends CoachError {
 export class DatabaseUnavailableError extends CoachError {
   override readonly status = 503;
   override readonly code = 'database_unavailable';
-  readonly retryAfterSeconds = 2;
+  override readonly retryAfterSeconds = 2;
 }
 
 /** The database cannot be used at start-up (not a database, read-only, locked). `main.ts` exits with 2. */

@@ -6,10 +6,8 @@ import {
   CoachError,
   DatabaseBusyError,
   DatabaseUnavailableError,
-  JudgeUnavailableError,
   OverloadedError,
   PayloadTooLargeError,
-  RateLimitedError,
   ValidationError,
 } from '../errors.js';
 import { databaseBusy, databaseUnreachable } from '../store/db-errors.js';
@@ -49,12 +47,7 @@ export function errorResponse(thrown: unknown, c: Context, log: ErrorLogger): Re
       // Client errors say `<field>: <reason>`; the field is given apart too, so a client need not parse it.
       const named = err.status < 500 && !body.error.issues ? /^([A-Za-z][\w.-]*): (.+)$/s.exec(err.message) : null;
       if (named?.[1] && named[2]) body.error.issues = [{ field: named[1], reason: named[2] }];
-      if (
-        (err instanceof JudgeUnavailableError || err instanceof RateLimitedError || err instanceof OverloadedError || err instanceof DatabaseBusyError || err instanceof DatabaseUnavailableError) &&
-        err.retryAfterSeconds !== undefined
-      ) {
-        c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
-      }
+      if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
       // A full queue is the server working as designed under load, not a fault to log for every refusal.
       if (err.status >= 500 && !(err instanceof OverloadedError) && !(err instanceof DatabaseBusyError)) log(err, c);
       // `error` first and never overwritten by the extra fields.
