@@ -92,9 +92,7 @@ export function createApp(deps: AppDeps) {
   app.get('/', webDescriptions.page).get('/static/:name', webDescriptions.asset);
   app.route('/', webRoutes({ ...deps, pageToken: tokens ? () => tokens.issue() : null }));
   app.get('/history', webDescriptions.history).get('/history.css', webDescriptions.historyCss).get('/history.js', webDescriptions.historyJs);
-  // A page a browser opens: it spends a read token but asks for no key, so the document lists no bearer for it.
-  const historyLimit = guard({ rate: 'read', page: true });
-  app.route('/', historyRoutes(deps.practice, (c, next) => historyLimit(c, next)));
+  app.route('/', historyRoutes(deps.practice, guard({ rate: 'read', page: 'open' })));
   app.route('/', metricsRoutes(deps.metrics));
   app.route('/api/monitoring', monitoringRoutes(deps.monitoring, guard));
   // Any other /api path is a read that needs a key (then a 404); a route above already guarded its own.

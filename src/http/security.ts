@@ -145,8 +145,12 @@ function authFailures(deps: SecurityDeps): AuthFailures {
 /** What a route says about itself where it is mounted: its rate class, and whether the chat page may call it. */
 export interface RouteFacts {
   rate: RateClass;
-  /** The chat page's token is enough (the session API); otherwise an API key is required when keys are set. */
-  page: boolean;
+  /**
+   * Who may call it when keys are set: `true`, the chat page's token is enough (the session API); `false`, an
+   * API key is required; `'open'`, a page a browser navigates to, which asks for neither (so the OpenAPI
+   * document lists no bearer key for it) and only counts the rate.
+   */
+  page: boolean | 'open';
 }
 
 /** Builds the per-route middleware for a route's facts. */
@@ -164,6 +168,7 @@ export function routeGuard(deps: SecurityDeps): RouteGuard {
   const limits = { grading: rateLimit('grading', deps.grading, key), read: rateLimit('read', deps.reads, key) };
   return (facts) => {
     const limit = limits[facts.rate];
+    if (facts.page === 'open') return limit;
     return markGuard(async (c, next) => {
       if (c.get('guarded')) return next();
       c.set('guarded', true);
