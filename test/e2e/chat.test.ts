@@ -82,7 +82,8 @@ describe('web chat with the embedded judge', () => {
     expect(await reveal.textContent()).toBe('Show model answer');
     expect(await retryCard.locator('.reference').isVisible()).toBe(false);
     await reveal.click();
-    expect(await retryCard.locator('.reference').isVisible()).toBe(true);
+    // The first opening records the view with the server before it shows the answer: wait for that round trip.
+    await expect.poll(() => retryCard.locator('.reference').isVisible()).toBe(true);
     expect(await retryCard.locator('.reference').textContent()).toContain(q1?.explanation ?? '???');
     expect(await reveal.getAttribute('aria-expanded')).toBe('true');
     expect(await reveal.textContent()).toBe('Hide model answer');
