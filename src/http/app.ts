@@ -22,7 +22,8 @@ import { questionRoutes } from './routes/questions.js';
 import type { MonitoringDeps } from '../monitoring/monitoring-deps.js';
 import { metricsRoutes, monitoringRoutes } from './routes/monitoring.js';
 import { Health } from './schemas.js';
-import { installSecurity, routeGuard, type SecurityDeps, securityHeaders } from './security.js';
+import { installSecurity, routeGuard, type SecurityDeps } from './security.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { turnRoutes } from './routes/turns.js';
 

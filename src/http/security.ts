@@ -1,7 +1,5 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import { secureHeaders } from 'hono/secure-headers';
-import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 import { addressBucket } from './middleware/address-bucket.js';
 import { apiKeyAuth, type AuthFailures, keyRequired } from './middleware/api-keys.js';
@@ -40,66 +38,6 @@ export interface SecurityDeps {
  */
 export function clientKey(deps: Pick<SecurityDeps, 'clientAddress' | 'ipv6Prefix'>) {
   return (c: Context): string => c.get('caller') ?? `ip:${addressBucket(deps.clientAddress(c), deps.ipv6Prefix)}`;
-}
-
-/**
- * Security headers on every response, errors included: a CSP that allows scripts only from this origin or
- * by a per-response nonce, and styles, images and connections only from this origin. HSTS only on a
- * response to an HTTPS request: over plain HTTP a browser ignores it, and it says what is not so.
- */
-export function securityHeaders(options: { trustProxy?: boolean } = {}): MiddlewareHandler {
-  const headers = secureHeaders({
-    contentSecurityPolicy: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'", pooledNonce],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:'],
-      connectSrc: ["'self'"],
-      fontSrc: ["'self'"],
-      objectSrc: ["'none'"],
-      baseUri: ["'none'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-    },
-    crossOriginEmbedderPolicy: false,
-    strictTransportSecurity: false,
-  });
-  return async (c, next) => {
-    await headers(c, async () => {
-      await next();
-      if (cameOverHttps(c, options.trustProxy ?? false)) c.header('Strict-Transport-Security', 'max-age=15552000; includeSubDomains');
-    });
-  };
-}
-
-// Random bytes for CSP nonces, drawn 4 KiB at a time: one system call per 256 responses instead of one each.
-const NONCE_BYTES = 16;
-let noncePool = Buffer.alloc(0);
-let nonceOffset = 0;
-
-/**
- * hono's `NONCE`, with the same context key (`secureHeadersNonce`) and format (16 random bytes, base64),
- * drawing its bytes from a pool.
- */
-function pooledNonce(c: Context): string {
-  let nonce = c.get('secureHeadersNonce');
-  if (!nonce) {
-    if (nonceOffset + NONCE_BYTES > noncePool.length) {
-      noncePool = randomBytes(NONCE_BYTES * 256);
-      nonceOffset = 0;
-    }
-    nonce = noncePool.toString('base64', nonceOffset, nonceOffset + NONCE_BYTES);
-    nonceOffset += NONCE_BYTES;
-    c.set('secureHeadersNonce', nonce);
-  }
-  return `'nonce-${nonce}'`;
-}
-
-/** HTTPS to this server, or to the proxy in front of it when that proxy is trusted. */
-function cameOverHttps(c: Context, trustProxy: boolean): boolean {
-  // A request URL is absolute with a lower-case scheme (WHATWG URL), so a prefix test is the protocol test.
-  if (c.req.url.startsWith('https:')) return true;
-  return trustProxy && c.req.header('x-forwarded-proto')?.split(',').at(-1)?.trim().toLowerCase() === 'https';
 }
 
 /**
