@@ -26,7 +26,7 @@ export function hostGuard(allowed: HostAllowList): MiddlewareHandler {
   // Verdicts by the URL's authority, so a URL is parsed once per distinct Host, not once per request.
   // Bounded: a client sending a new Host each time only costs the parse it would have cost anyway.
   const seen = new Map<string, string>();
-  return async (c, next) => {
+  return (c, next) => {
     if (allowed === '*') return next();
     const url = c.req.url;
     const authority = url.slice(0, url.indexOf('/', url.indexOf('//') + 2));
