@@ -57,7 +57,7 @@ export function securityHeaders(options: { trustProxy?: boolean } = {}): Middlew
     if (node) {
       // Served by @hono/node-server: set on Node's response, under the headers the route's response brings.
       // Setting them on `c.res` instead would turn that response's plain header object into a Headers, which
-      // the adapter then copies back out: twice the cost of the rest of a `/healthz` request.
+      // the adapter then copies back out, on every request.
       for (const [name, value] of FIXED_HEADERS) node.setHeader(name, value);
       node.setHeader('Content-Security-Policy', csp);
       if (hsts) node.setHeader('Strict-Transport-Security', HSTS);
