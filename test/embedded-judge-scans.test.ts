@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { charGrams, gramCosine, gramCosineWith } from '../src/judge/embedded/char-grams.js';
 import { isTermList, stripNonAnswer } from '../src/judge/embedded/text-shape.js';
-import { tokenize } from '../src/text/tokens.js';
+import { sentencePieces, sentences, tokenize } from '../src/text/tokens.js';
 
 // The judge's hand-written scans against the plain string and regex forms they replace: same tokens,
 // same n-gram cosine, same non-answer verdict, on texts built from the characters that matter to them.
@@ -86,5 +86,18 @@ describe('hand-written scans of the embedded judge', () => {
     expect(stripNonAnswer('N/A').found).toBe(true);
     expect(stripNonAnswer('I haven\'t used SageMaker').found).toBe(true);
     expect(stripNonAnswer('Drift is a change in the input distribution.')).toEqual({ rest: 'Drift is a change in the input distribution.', found: false });
+  });
+
+  it('sentencePieces cuts a text where the sentence-break regex splits it', () => {
+    const breaks = /(?<=[.!?])\s+|\s*\n+\s*|\s+(?=\(\d+\)\s)/;
+    const around = fc.constantFrom(...'ab9.!?  \n\n\t\r\u00a0\u2028\u3000\ufeff\u200b()12-*\u2022'.split(''));
+    const spaced = fc.array(around, { maxLength: 50 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(fc.oneof(spaced, texts), (t) => {
+        expect(sentencePieces(t)).toEqual(t.split(breaks));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(sentences('- Drift is a shift.  (1) Retrain\nwhen PSI rises! Done').map((s) => s.text)).toEqual(['Drift is a shift.', '(1) Retrain', 'when PSI rises!', 'Done']);
   });
 });

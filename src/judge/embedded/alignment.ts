@@ -1,6 +1,6 @@
 import { type Lexicon, lexicon } from '../../text/wordnet-lexicon.js';
 import { type TermWeights, termWeights } from '../../text/term-weights.js';
-import { isStopword, stem } from '../../text/tokens.js';
+import type { Sentence } from '../../text/tokens.js';
 
 /** Similarity of a likely typo (edit distance 1 for words of 4+ characters, 2 for 8+) of a word not in WordNet. */
 export const TYPO = 0.9;
@@ -34,13 +34,13 @@ export function alignDeps(): AlignDeps {
 }
 
 /** The distinct content stems of some sentences, each with a word as written. */
-export function stemsWithSurface(sentences: readonly { tokens: readonly string[] }[], keep: (stem: string) => boolean = () => true): Map<string, string> {
+export function stemsWithSurface(sentences: readonly Pick<Sentence, 'contentTokens' | 'contentStems'>[], keep: (stem: string) => boolean = () => true): Map<string, string> {
   const out = new Map<string, string>();
   for (const s of sentences) {
-    for (const t of s.tokens) {
-      if (isStopword(t)) continue;
-      const st = stem(t);
-      if (!out.has(st) && keep(st)) out.set(st, t);
+    const stems = s.contentStems;
+    for (let k = 0; k < stems.length; k++) {
+      const st = stems[k] as string;
+      if (!out.has(st) && keep(st)) out.set(st, s.contentTokens[k] as string);
     }
   }
   return out;
