@@ -36,6 +36,9 @@ export function stem(token: string): string {
   return s;
 }
 
+/** Separators of a list: commas, semicolons, plus and equals signs, pipes, bullets and line breaks. */
+export const isListSeparator = (c: number) => c === 44 || c === 59 || c === 43 || c === 61 || c === 124 || c === 0x2022 || c === 10;
+
 const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 const isLetter = (c: number) => c >= 97 && c <= 122;
 const isQuote = (c: number) => c === 39 || c === 0x2018 || c === 0x2019;
@@ -48,12 +51,21 @@ const isQuote = (c: number) => c === 39 || c === 0x2018 || c === 0x2019;
  * every sentence of every answer.
  */
 export function tokenize(text: string): string[] {
-  const lower = text.toLowerCase();
   const out: string[] = [];
+  scanTokens(text, out);
+  return out;
+}
+
+/** tokenize into `out`; returns how many list separators (see isListSeparator) lie between the tokens. */
+function scanTokens(text: string, out: string[]): number {
+  const lower = text.toLowerCase();
   const n = lower.length;
+  let separators = 0;
   let i = 0;
   while (i < n) {
-    if (!isWordChar(lower.charCodeAt(i))) {
+    const c = lower.charCodeAt(i);
+    if (!isWordChar(c)) {
+      if (isListSeparator(c)) separators++;
       i++;
       continue;
     }
@@ -67,7 +79,7 @@ export function tokenize(text: string): string[] {
       out.push(q === 39 ? lower.slice(start, i) : `${lower.slice(start, at)}'${lower.slice(at + 1, i)}`);
     } else out.push(lower.slice(start, i));
   }
-  return out;
+  return separators;
 }
 
 /** Stems of the content words (not function words) of a text. */
@@ -88,6 +100,8 @@ export interface Sentence {
   contentStems: string[];
   /** Share of tokens that are function words; prose sits around 0.3 to 0.6, keyword lists near 0. */
   functionShare: number;
+  /** List separators in the text (commas, semicolons, + = |, bullets, line breaks). */
+  separators: number;
 }
 
 /** White space as the regular expression `\s` (and `String.prototype.trim`) reads it. */
@@ -138,6 +152,14 @@ export function sentencePieces(text: string): string[] {
 
 const BULLET = /^[-*•]\s+/;
 
+
+/** How many list separators the text has, counting up to `max`. */
+export function listSeparators(text: string, max: number): number {
+  let n = 0;
+  for (let i = 0; i < text.length && n < max; i++) if (isListSeparator(text.charCodeAt(i))) n++;
+  return n;
+}
+
 /** Split a text into sentences with their tokens and content stems. */
 export function sentences(text: string): Sentence[] {
   const out: Sentence[] = [];
@@ -145,7 +167,8 @@ export function sentences(text: string): Sentence[] {
     const first = raw.charCodeAt(0);
     const t = (first === 45 || first === 42 || first === 0x2022 ? raw.replace(BULLET, '') : raw).trim();
     if (!t) continue;
-    const tokens = tokenize(t);
+    const tokens: string[] = [];
+    const separators = scanTokens(t, tokens);
     if (tokens.length === 0) continue;
     const stems = new Set<string>();
     const contentTokens: string[] = [];
@@ -157,7 +180,7 @@ export function sentences(text: string): Sentence[] {
       contentTokens.push(tok);
       contentStems.push(st);
     }
-    out.push({ text: t, tokens, stems, contentTokens, contentStems, functionShare: (tokens.length - contentTokens.length) / tokens.length });
+    out.push({ text: t, tokens, stems, contentTokens, contentStems, functionShare: (tokens.length - contentTokens.length) / tokens.length, separators });
   }
   return out;
 }

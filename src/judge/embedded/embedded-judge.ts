@@ -129,7 +129,8 @@ export interface Analysis {
 /** Everything the judge reads off an answer before the model scores it: verdicts, features, caps. */
 export function analyse(q: PreparedQuestion, text: string, deps?: AlignDeps): Analysis {
   const answer = sentences(text);
-  const prose = answer.map((s) => !isTermList(s.text));
+  // Fewer than four separators make no list of five items: most sentences need no scan for one.
+  const prose = answer.map((s) => s.separators < 4 || !isTermList(s.text));
   const negated = answer.map((s) => negations(s.tokens) > 0);
   const strict = strictDeps(deps);
   const stems = answer.map((s) => {
@@ -161,9 +162,8 @@ export function analyse(q: PreparedQuestion, text: string, deps?: AlignDeps): An
   });
   const totalWeight = keyPoints.reduce((a, k) => a + k.weight, 0) || 1;
   const coverage = keyPoints.reduce((a, k) => a + k.weight * (k.verdict === 'covered' ? 1 : k.verdict === 'partial' ? 0.5 : 0), 0) / totalWeight;
-  const features = answerFeatures(q.reference, text, answer, { coverage, rubric: q.rubric }, deps);
-  const evidence = new Set(keyPoints.flatMap((k) => (k.evidence ? [k.evidence] : [])));
-  const { flags, scoreCap } = capsOf({ text, answer, prose, reference: q.reference, features, coverage, evidence, rubric: q.rubric });
+  const features = answerFeatures(q.reference, text, answer, { coverage, rubric: q.rubric, negated }, deps);
+  const { flags, scoreCap } = capsOf({ text, answer, prose, reference: q.reference, features, coverage, rubric: q.rubric });
   return { answer, keyPoints, coverage, features, flags, scoreCap };
 }
 

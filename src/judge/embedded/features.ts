@@ -112,7 +112,8 @@ export function answerFeatures(
   ref: PreparedReference,
   text: string,
   answer: readonly Sentence[],
-  points: { coverage: number; rubric: boolean },
+  /** Key-point coverage, whether the rubric is authored, and (when known) whether each sentence negates. */
+  points: { coverage: number; rubric: boolean; negated?: readonly boolean[] },
   deps?: AlignDeps,
 ): AnswerFeatures {
   const written = answerStems(text, answer, ref.questionStems);
@@ -133,7 +134,7 @@ export function answerFeatures(
   const stripped = stripNonAnswer(text);
   const rest = stripped.found ? contentStems(stripped.rest).filter((s) => !ref.questionStems.has(s)) : [];
   const nonAnswer = stripped.found && rest.length <= 2;
-  const negated = answer.some((s) => negations(s.tokens) > 0);
+  const negated = points.negated ? points.negated.includes(true) : answer.some((s) => negations(s.tokens) > 0);
   const values: Record<string, number> = {
     recall,
     precision,
