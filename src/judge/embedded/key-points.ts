@@ -73,10 +73,7 @@ const NO_LINKS: readonly number[] = [];
 export function stemPointLinks(points: readonly CompiledKeyPoint[], st: string, deps?: AlignDeps): StemPointLinks {
   return points.map((kp) => {
     const l = linksOf(kp.target, st, deps);
-    if (l.length === 0) return NO_LINKS;
-    const out: number[] = [];
-    for (const [i, sim] of l) out.push(i, sim);
-    return out;
+    return l.length === 0 ? NO_LINKS : l;
   });
 }
 
@@ -104,7 +101,7 @@ function sentenceLinks(kp: CompiledKeyPoint, answer: readonly Sentence[], deps?:
   }
   return answer.map((s) => {
     const out: number[] = [];
-    for (const st of s.stems) for (const [i, sim] of linksOf(kp.target, st, deps)) out.push(i, sim);
+    for (const st of s.stems) out.push(...linksOf(kp.target, st, deps));
     return out;
   });
 }
