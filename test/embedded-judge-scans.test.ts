@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { charGrams, gramCosine, gramCosineWith } from '../src/judge/embedded/char-grams.js';
 import { isTermList, stripNonAnswer } from '../src/judge/embedded/text-shape.js';
 import { listSeparators, sentencePieces, sentences, tokenize } from '../src/text/tokens.js';
+import { codePointLength } from '../src/text/untrusted-input.js';
 
 // The judge's hand-written scans against the plain string and regex forms they replace: same tokens,
 // same n-gram cosine, same non-answer verdict, on texts built from the characters that matter to them.
@@ -105,5 +106,15 @@ describe('hand-written scans of the embedded judge', () => {
       { numRuns: 2000 },
     );
     expect(sentences('- Drift is a shift.  (1) Retrain\nwhen PSI rises! Done').map((s) => s.text)).toEqual(['Drift is a shift.', '(1) Retrain', 'when PSI rises!', 'Done']);
+  });
+
+  it('codePointLength counts code points as the string iterator does, a lone surrogate as one', () => {
+    const units = fc.constantFrom('a', '\u00e9', '\ud83d', '\ude00', '\ud83d\ude00', '\u212a', ' ');
+    fc.assert(
+      fc.property(fc.oneof(fc.array(units, { maxLength: 30 }).map((a) => a.join('')), fc.string({ unit: 'binary', maxLength: 40 })), (t) => {
+        expect(codePointLength(t)).toBe([...t].length);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -82,10 +82,27 @@ function scanTokens(text: string, out: string[]): number {
   return separators;
 }
 
+// The stem of each token seen, or null for a function word: one look-up per token of an answer where
+// isStopword and stem made two (bounded like the stem memo).
+const contentStemCache = new Map<string, string | null>();
+
+/** The stem of a token, or null when it is a function word. */
+export function contentStemOf(token: string): string | null {
+  let s = contentStemCache.get(token);
+  if (s === undefined) {
+    s = isStopword(token) ? null : stem(token);
+    if (contentStemCache.size < STEM_CACHE_MAX) contentStemCache.set(token, s);
+  }
+  return s;
+}
+
 /** Stems of the content words (not function words) of a text. */
 export function contentStems(text: string): string[] {
   const out: string[] = [];
-  for (const t of tokenize(text)) if (!isStopword(t)) out.push(stem(t));
+  for (const t of tokenize(text)) {
+    const st = contentStemOf(t);
+    if (st !== null) out.push(st);
+  }
   return out;
 }
 
@@ -174,8 +191,8 @@ export function sentences(text: string): Sentence[] {
     const contentTokens: string[] = [];
     const contentStems: string[] = [];
     for (const tok of tokens) {
-      if (isStopword(tok)) continue;
-      const st = stem(tok);
+      const st = contentStemOf(tok);
+      if (st === null) continue;
       stems.add(st);
       contentTokens.push(tok);
       contentStems.push(st);

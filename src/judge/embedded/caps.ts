@@ -78,7 +78,7 @@ export function capsOf(c: CapInput): { flags: string[]; scoreCap: number | null 
     // Both tests below need an authored rubric: against a one-line reference a correct paraphrase shares
     // no word with it, and on the benchmark these tests capped graders' 4s and 5s.
     if (c.rubric && tokens >= 15 && (c.features.values.questionShare ?? 0) >= 0.5 && (c.features.values.recall ?? 0) < 0.12 && c.coverage < 0.25) flags.push('restates-question');
-    if (c.rubric && tokens >= 40 && exactShare(c.answer, c.reference) < 0.1 && c.coverage <= 0.25) flags.push('off-topic');
+    if (c.rubric && tokens >= 40 && c.coverage <= 0.25 && exactShare(c.answer, c.reference) < 0.1) flags.push('off-topic');
   }
   const one = flags.some((f) => f === 'manipulation-attempt' || f === 'non-answer' || f === 'no-content');
   return { flags, scoreCap: one ? 1 : flags.length ? 2 : null };
