@@ -219,10 +219,12 @@ export function align(
   d: AlignDeps = alignDeps(),
   written?: ReadonlyMap<string, string>,
   facts?: { of: StemFactsOf; side: 'target' | 'full' },
+  /** Buffers the result may live in (it is valid until they are used again). */
+  scratch?: AlignScratch,
 ): Alignment {
-  const best = new Float64Array(target.stems.length);
-  const mine = new Float64Array(answerStems.length);
-  const w = new Float64Array(answerStems.length);
+  const best = scratch ? scratch.take('target', target.stems.length) : new Float64Array(target.stems.length);
+  const mine = scratch ? scratch.take('answer', answerStems.length) : new Float64Array(answerStems.length);
+  const w = scratch ? scratch.take('weights', answerStems.length) : new Float64Array(answerStems.length);
   for (let j = 0; j < answerStems.length; j++) {
     const s = answerStems[j] ?? '';
     const as = written?.get(s) ?? s;
@@ -245,6 +247,27 @@ export function align(
     mine[j] = m;
   }
   return { target: best, answer: mine, answerStems, answerWeights: w };
+}
+
+/**
+ * Reusable buffers for one alignment at a time: an array of a few hundred numbers lives outside the heap,
+ * and allocating three per alignment cost more than filling them.
+ */
+export interface AlignScratch {
+  /** A zeroed view of `n` numbers of the named buffer. */
+  take(name: 'target' | 'answer' | 'weights', n: number): Float64Array;
+}
+
+export function alignScratch(): AlignScratch {
+  const buffers = { target: new Float64Array(256), answer: new Float64Array(256), weights: new Float64Array(256) };
+  return {
+    take(name, n) {
+      if (buffers[name].length < n) buffers[name] = new Float64Array(Math.max(n, 2 * buffers[name].length));
+      const b = buffers[name];
+      b.fill(0, 0, n);
+      return b.subarray(0, n);
+    },
+  };
 }
 
 /** Weighted share of the target aligned by the answer. */

@@ -1,6 +1,6 @@
 import type { Sentence } from '../../text/tokens.js';
 import { contentStems, sentences, stem, tokenize } from '../../text/tokens.js';
-import { type AlignDeps, type AlignTarget, align, alignTarget, type StemFactsOf, stemFactsOf, stemsWithSurface, weightedPrecision, weightedRecall } from './alignment.js';
+import { type AlignDeps, type AlignTarget, align, alignScratch, alignTarget, type StemFactsOf, stemFactsOf, stemsWithSurface, weightedPrecision, weightedRecall } from './alignment.js';
 import { charGrams, type Grams, gramCosineWith } from './char-grams.js';
 import { negations, stripNonAnswer } from './text-shape.js';
 
@@ -108,6 +108,10 @@ export function answerStems(text: string, answer: readonly Sentence[], questionS
   return out;
 }
 
+// One set of buffers for each of the two alignments of an answer: the first is read after the second.
+const SCRATCH_TARGET = alignScratch();
+const SCRATCH_FULL = alignScratch();
+
 export function answerFeatures(
   ref: PreparedReference,
   text: string,
@@ -118,7 +122,7 @@ export function answerFeatures(
 ): AnswerFeatures {
   const written = answerStems(text, answer, ref.questionStems);
   const stems = [...written.keys()];
-  const a = align(ref.target, stems, deps, written, { of: ref.facts, side: 'target' });
+  const a = align(ref.target, stems, deps, written, { of: ref.facts, side: 'target' }, SCRATCH_TARGET);
   const recall = weightedRecall(ref.target, a);
   const precision = weightedPrecision(a);
   let answerWeight = 0;
@@ -152,7 +156,7 @@ export function answerFeatures(
   let fromQuestion = 0;
   for (const st of distinct) if (ref.questionStems.has(st)) fromQuestion++;
   values.questionShare = distinct.size ? fromQuestion / distinct.size : 0;
-  values.recallWithQuestion = weightedRecall(ref.full, align(ref.full, [...distinct], deps, written, { of: ref.facts, side: 'full' }));
+  values.recallWithQuestion = weightedRecall(ref.full, align(ref.full, [...distinct], deps, written, { of: ref.facts, side: 'full' }, SCRATCH_FULL));
   for (const [f, t, name] of HINGES) values[name] = Math.max(0, (values[f] ?? 0) - t);
   for (const [f, name] of INTERACTIONS) values[name] = (values.rubric ?? 0) * (values[f] ?? 0);
   // Nothing aligns: no word of the answer relates to the reference, and none is even a word of the question.

@@ -150,29 +150,35 @@ export function matchKeyPoint(
 ): PointMatch {
   const { point, stems } = known ?? { point: 0, stems: answer.map((s) => [...s.stems].map((st) => [linksOf(kp.target, st, deps)])) };
   let best: PointMatch = NO_MATCH;
-  const consider = (i: number, hits: number, overlap: number, listy: boolean, neg: boolean) => {
-    let strength = strengthOf(hits, overlap, kp.statement.length);
-    if (listy && strength === 1) strength = 0.5;
-    const contradicts = strength > 0 && neg !== kp.negated;
-    if (contradicts && strength === 1) strength = 0.5;
-    if (strength > best.strength || (strength === best.strength && strength > 0 && hits + overlap > best.hits + best.overlap)) best = { strength, sentence: i, hits, overlap, contradicts };
-  };
   // A sentence with no word of the point makes none of it (and adds nothing to a pair): no union to take.
   let next = answer.length > 0 && touches(stems[0] ?? [], point) ? matchIn(kp, point, stems[0] ?? [], null) : NOTHING;
   for (let i = 0; i < answer.length; i++) {
     const single = next;
     next = i + 1 < answer.length && touches(stems[i + 1] ?? [], point) ? matchIn(kp, point, stems[i + 1] ?? [], null) : NOTHING;
     if (single === NOTHING) continue;
-    consider(i, single.hits, single.overlap, !prose[i], negated[i] ?? false);
+    best = better(best, kp, i, single.hits, single.overlap, !prose[i], negated[i] ?? false);
     // A pair makes more of the point than either sentence alone only when both sentences align with it.
     if (next !== NOTHING && prose[i] && prose[i + 1]) {
       const pair = matchIn(kp, point, stems[i] ?? [], stems[i + 1] ?? []);
       const quoted = next.hits + next.overlap > single.hits + single.overlap ? i + 1 : i;
       // Only a pair that makes more of the point than either sentence alone is worth quoting as one.
       const alone = Math.max(single.hits + single.overlap, next.hits + next.overlap);
-      if (alone > 0 && pair.hits + pair.overlap > alone) consider(quoted, pair.hits, pair.overlap, false, (negated[i] ?? false) || (negated[i + 1] ?? false));
+      if (alone > 0 && pair.hits + pair.overlap > alone) best = better(best, kp, quoted, pair.hits, pair.overlap, false, (negated[i] ?? false) || (negated[i + 1] ?? false));
     }
   }
+  return best;
+}
+
+/**
+ * The match of sentence i (hits and overlap of the point) if it beats `best`, else `best`. A list of terms
+ * makes a point partly at most, and so does a sentence that negates what the point states.
+ */
+function better(best: PointMatch, kp: CompiledKeyPoint, i: number, hits: number, overlap: number, listy: boolean, neg: boolean): PointMatch {
+  let strength = strengthOf(hits, overlap, kp.statement.length);
+  if (listy && strength === 1) strength = 0.5;
+  const contradicts = strength > 0 && neg !== kp.negated;
+  if (contradicts && strength === 1) strength = 0.5;
+  if (strength > best.strength || (strength === best.strength && strength > 0 && hits + overlap > best.hits + best.overlap)) return { strength, sentence: i, hits, overlap, contradicts };
   return best;
 }
 
