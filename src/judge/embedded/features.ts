@@ -30,9 +30,11 @@ export const ALL_FEATURES: readonly string[] = [
   ...RUBRIC_INTERACTIONS.map((f) => `rubric*${f}`),
 ];
 
-// The names of the hinge and interaction features, built once rather than on every grade.
-const HINGES = SIMILARITY_FEATURES.flatMap((f) => HINGE_KNOTS.map((t) => [f, t, `${f}>${t}`] as const));
-const INTERACTIONS = RUBRIC_INTERACTIONS.map((f) => [f, `rubric*${f}`] as const);
+// The names of the hinge and interaction features, built once rather than on every grade, each with the
+// index of what it is computed from (a similarity feature; for an interaction, the similarities then the
+// hinges, in RUBRIC_INTERACTIONS order).
+const HINGES = SIMILARITY_FEATURES.flatMap((f, i) => HINGE_KNOTS.map((t) => [i, t, `${f}>${t}`] as const));
+const INTERACTIONS = RUBRIC_INTERACTIONS.map((f, i) => [i, `rubric*${f}`] as const);
 
 /**
  * The n-gram cosine reads the first this many characters of an answer: no answer the weights were fitted
@@ -157,8 +159,11 @@ export function answerFeatures(
   for (const st of distinct) if (ref.questionStems.has(st)) fromQuestion++;
   values.questionShare = distinct.size ? fromQuestion / distinct.size : 0;
   values.recallWithQuestion = weightedRecall(ref.full, align(ref.full, [...distinct], deps, written, { of: ref.facts, side: 'full' }, SCRATCH_FULL));
-  for (const [f, t, name] of HINGES) values[name] = Math.max(0, (values[f] ?? 0) - t);
-  for (const [f, name] of INTERACTIONS) values[name] = (values.rubric ?? 0) * (values[f] ?? 0);
+  // Read from a plain array rather than by name from the record: one slow keyed load fewer per feature.
+  const from = SIMILARITY_FEATURES.map((f) => values[f] ?? 0);
+  for (const [i, t, name] of HINGES) from.push((values[name] = Math.max(0, (from[i] ?? 0) - t)));
+  const rubric = values.rubric ?? 0;
+  for (const [i, name] of INTERACTIONS) values[name] = rubric * (from[i] ?? 0);
   // Nothing aligns: no word of the answer relates to the reference, and none is even a word of the question.
   const touchesQuestion = fromQuestion > 0;
   return { values, nonAnswer, nothingAligns: !touchesQuestion && !a.answer.some((v) => v > 0), contentWords: content };
