@@ -149,7 +149,9 @@ export function sentencePieces(text: string): string[] {
   let start = 0;
   let i = 0;
   while (i < n) {
-    if (!isSpace(text.charCodeAt(i))) {
+    const c = text.charCodeAt(i);
+    // Printable ASCII is never white space: most characters go no further.
+    if ((c > 32 && c < 0xa0) || !isSpace(c)) {
       i++;
       continue;
     }
