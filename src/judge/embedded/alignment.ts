@@ -1,6 +1,8 @@
 import { type Lexicon, lexicon } from '../../text/wordnet-lexicon.js';
 import { type TermWeights, termWeights } from '../../text/term-weights.js';
 import type { Sentence } from '../../text/tokens.js';
+import type { AlignScratch } from './align-scratch.js';
+import { boundedEditDistance } from './edit-distance.js';
 
 /** Similarity of a likely typo (edit distance 1 for words of 4+ characters, 2 for 8+) of a word not in WordNet. */
 export const TYPO = 0.9;
@@ -83,24 +85,6 @@ export function alignTarget(stems: Iterable<string> | ReadonlyMap<string, string
     for (const [r, sim] of d.lexicon.related(s)) link(r, i, sim);
   });
   return { stems: list, surface: list.map((st) => surfaceOf?.get(st) ?? st), weights, totalWeight: total, links, typos: new Map() };
-}
-
-/** Edit distance of a and b when it is at most max, else max + 1 (banded, early exit). */
-export function boundedEditDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-      cur.push(v);
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    prev = cur;
-  }
-  return prev[b.length] ?? max + 1;
 }
 
 const NONE: Links = [];
@@ -247,27 +231,6 @@ export function align(
     mine[j] = m;
   }
   return { target: best, answer: mine, answerStems, answerWeights: w };
-}
-
-/**
- * Reusable buffers for one alignment at a time: an array of a few hundred numbers lives outside the heap,
- * and allocating three per alignment cost more than filling them.
- */
-export interface AlignScratch {
-  /** A zeroed view of `n` numbers of the named buffer. */
-  take(name: 'target' | 'answer' | 'weights', n: number): Float64Array;
-}
-
-export function alignScratch(): AlignScratch {
-  const buffers = { target: new Float64Array(256), answer: new Float64Array(256), weights: new Float64Array(256) };
-  return {
-    take(name, n) {
-      if (buffers[name].length < n) buffers[name] = new Float64Array(Math.max(n, 2 * buffers[name].length));
-      const b = buffers[name];
-      b.fill(0, 0, n);
-      return b.subarray(0, n);
-    },
-  };
 }
 
 /** Weighted share of the target aligned by the answer. */

@@ -1,6 +1,7 @@
 import type { Sentence } from '../../text/tokens.js';
 import { contentStems, sentences, stem, tokenize } from '../../text/tokens.js';
-import { type AlignDeps, type AlignTarget, align, alignScratch, alignTarget, type StemFactsOf, stemFactsOf, stemsWithSurface, weightedPrecision, weightedRecall } from './alignment.js';
+import { alignScratch } from './align-scratch.js';
+import { type AlignDeps, type AlignTarget, align, alignTarget, type StemFactsOf, stemFactsOf, stemsWithSurface, weightedPrecision, weightedRecall } from './alignment.js';
 import { charGrams, type Grams, gramCosineWith } from './char-grams.js';
 import { negations, stripNonAnswer } from './text-shape.js';
 
