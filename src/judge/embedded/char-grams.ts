@@ -36,22 +36,25 @@ function normalisedCodes(text: string, limit: number): number {
   const out = codes;
   out[0] = 1;
   let n = 1;
-  const put = (c: number) => {
-    const k = code(c);
-    if (k > 0) out[n++] = k + 1;
-    else if (out[n - 1] !== 1) out[n++] = 1;
-  };
   for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (c < 128) put(c >= 65 && c <= 90 ? c + 32 : c);
+    if (c < 128) n = put(out, n, c >= 65 && c <= 90 ? c + 32 : c);
     else {
       // Only two characters above ASCII lower-case to an ASCII letter (U+0130 to "i" and a combining dot,
       // the Kelvin sign to "k"); each unit lower-cases on its own as it does inside the whole string.
       const lower = String.fromCharCode(c).toLowerCase();
-      for (let j = 0; j < lower.length; j++) put(lower.charCodeAt(j));
+      for (let j = 0; j < lower.length; j++) n = put(out, n, lower.charCodeAt(j));
     }
   }
   if (out[n - 1] !== 1) out[n++] = 1;
+  return n;
+}
+
+/** Append the code of lower-case character c at out[n] (a space only after a non-space); returns the new length. */
+function put(out: Uint8Array, n: number, c: number): number {
+  const k = code(c);
+  if (k > 0) out[n++] = k + 1;
+  else if (out[n - 1] !== 1) out[n++] = 1;
   return n;
 }
 
@@ -75,46 +78,48 @@ function bitsFor(grams: number): number {
   return bits;
 }
 
-// Index of each pair countGrams filled, in order, for whoever reads and clears the table.
-const touched: number[] = [];
+// Index of each pair countGrams filled, in order (the first `touchedCount`), for whoever reads and clears the table.
+let touched = new Int32Array(4096);
+let touchedCount = 0;
 
 /**
- * Count the grams of the first `len` codes into `table` (empty on entry), pushing the index of each new
- * pair onto `touched`; returns the sum of squared counts.
+ * Count the grams of the first `len` codes into `table` (empty on entry), noting the index of each new
+ * pair in `touched`; returns the sum of squared counts.
  */
 function countGrams(len: number, table: Int32Array, bits: number): number {
   const mask = (1 << bits) - 1;
   const shift = 32 - bits;
   const t = codes;
+  if (touched.length < 3 * len) touched = new Int32Array(3 * len);
+  touchedCount = 0;
   let sq = 0;
   for (let i = 0; i + 3 <= len; i++) {
-    let g = 0;
-    for (let n = 0; n < 5 && i + n < len; n++) {
-      // Codes are + 1 so that no gram codes as 0 (the empty slot) and "ab" differs from " ab".
-      g = g * 38 + (t[i + n] ?? 1);
-      if (n >= 2) {
-        // slotOf, written out: this loop is most of the cost of the cosine.
-        let h = Math.imul(g, 0x9e3779b1) >>> shift;
-        for (;;) {
-          const at = (h & mask) << 1;
-          const k = table[at] ?? 0;
-          if (k === g) {
-            const c = table[at + 1] ?? 0;
-            table[at + 1] = c + 1;
-            // (c + 1)^2 - c^2: the sum of squares kept as the counts grow.
-            sq += 2 * c + 1;
-            break;
-          }
-          if (k === 0) {
-            table[at] = g;
-            table[at + 1] = 1;
-            touched.push(at);
-            sq += 1;
-            break;
-          }
-          h = (h & mask) + 1;
+    // Codes are + 1 so that no gram codes as 0 (the empty slot) and "ab" differs from " ab".
+    let g = (t[i] as number) * 1444 + (t[i + 1] as number) * 38 + (t[i + 2] as number);
+    for (let n = 3; ; n++) {
+      // slotOf, written out: this loop is most of the cost of the cosine.
+      let h = Math.imul(g, 0x9e3779b1) >>> shift;
+      for (;;) {
+        const at = (h & mask) << 1;
+        const k = table[at] as number;
+        if (k === g) {
+          const c = table[at + 1] as number;
+          table[at + 1] = c + 1;
+          // (c + 1)^2 - c^2: the sum of squares kept as the counts grow.
+          sq += 2 * c + 1;
+          break;
         }
+        if (k === 0) {
+          table[at] = g;
+          table[at + 1] = 1;
+          touched[touchedCount++] = at;
+          sq += 1;
+          break;
+        }
+        h = (h & mask) + 1;
       }
+      if (n === 5 || i + n >= len) break;
+      g = g * 38 + (t[i + n] as number);
     }
   }
   return sq;
@@ -126,8 +131,7 @@ export function charGrams(text: string): Grams {
   const wide = bitsFor(3 * len);
   const first = new Int32Array(2 << wide);
   const sq = countGrams(len, first, wide);
-  const distinct = touched.length;
-  touched.length = 0;
+  const distinct = touchedCount;
   // Counted once in a table big enough for any text of this length, then moved into one sized to the
   // distinct grams: this table is probed once for each distinct gram of every answer to the question.
   // At most half full: most grams of an answer are not the reference's, and a miss probes to an empty slot.
@@ -147,8 +151,16 @@ export function charGrams(text: string): Grams {
 
 /** Count of a gram in prepared grams (0 when absent). */
 function countOf(g: Grams, gram: number): number {
-  const at = slotOf(g.table, g.mask, g.shift, gram);
-  return g.table[at] === gram ? (g.table[at + 1] ?? 0) : 0;
+  const table = g.table;
+  const mask = g.mask;
+  let h = Math.imul(gram, 0x9e3779b1) >>> g.shift;
+  for (;;) {
+    const at = (h & mask) << 1;
+    const k = table[at] as number;
+    if (k === gram) return table[at + 1] as number;
+    if (k === 0) return 0;
+    h = (h & mask) + 1;
+  }
 }
 
 /** Cosine of two gram count vectors (0 when either is empty). */
@@ -174,11 +186,11 @@ export function gramCosineWith(text: string, ref: Grams, limit: number = text.le
   const table = (tables[bits] ??= new Int32Array(2 << bits));
   const sq = countGrams(len, table, bits);
   let dot = 0;
-  for (const at of touched) {
-    dot += (table[at + 1] ?? 0) * countOf(ref, table[at] ?? 0);
+  for (let k = 0; k < touchedCount; k++) {
+    const at = touched[k] as number;
+    dot += (table[at + 1] as number) * countOf(ref, table[at] as number);
     table[at] = 0;
     table[at + 1] = 0;
   }
-  touched.length = 0;
   return sq === 0 || ref.norm === 0 ? 0 : dot / (Math.sqrt(sq) * ref.norm);
 }

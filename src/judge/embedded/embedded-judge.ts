@@ -129,7 +129,8 @@ export interface Analysis {
 /** Everything the judge reads off an answer before the model scores it: verdicts, features, caps. */
 export function analyse(q: PreparedQuestion, text: string, deps?: AlignDeps): Analysis {
   const answer = sentences(text);
-  const prose = answer.map((s) => !isTermList(s.text));
+  // Fewer than four separators make no list of five items: most sentences need no scan for one.
+  const prose = answer.map((s) => s.separators < 4 || !isTermList(s.text));
   const negated = answer.map((s) => negations(s.tokens) > 0);
   const strict = strictDeps(deps);
   const stems = answer.map((s) => {
@@ -161,9 +162,8 @@ export function analyse(q: PreparedQuestion, text: string, deps?: AlignDeps): An
   });
   const totalWeight = keyPoints.reduce((a, k) => a + k.weight, 0) || 1;
   const coverage = keyPoints.reduce((a, k) => a + k.weight * (k.verdict === 'covered' ? 1 : k.verdict === 'partial' ? 0.5 : 0), 0) / totalWeight;
-  const features = answerFeatures(q.reference, text, answer, { coverage, rubric: q.rubric }, deps);
-  const evidence = new Set(keyPoints.flatMap((k) => (k.evidence ? [k.evidence] : [])));
-  const { flags, scoreCap } = capsOf({ text, answer, prose, reference: q.reference, features, coverage, evidence, rubric: q.rubric });
+  const features = answerFeatures(q.reference, text, answer, { coverage, rubric: q.rubric, negated }, deps);
+  const { flags, scoreCap } = capsOf({ text, answer, prose, reference: q.reference, features, coverage, rubric: q.rubric });
   return { answer, keyPoints, coverage, features, flags, scoreCap };
 }
 
@@ -184,14 +184,7 @@ export function evaluateEmbedded(task: GradingTask, model: JudgeModel = committe
     ...keyPoints.filter((k) => k.verdict === 'missing').map((k) => `Missing: ${k.statement}`),
     ...keyPoints.filter((k) => k.verdict === 'partial').map((k) => `Only partly: ${k.statement}`),
   ];
-  const raw = {
-    rules: EMBEDDED_RULES_VERSION,
-    model: model.id,
-    features: rounded(a.features.values),
-    modelScore: round(modelScore, 4),
-    flags: a.flags,
-    score: round(score, 4),
-  };
+  const raw = rawRecord(model.id, a.features.values, modelScore, a.flags, score);
   return {
     rawScore: score,
     keyPoints,
@@ -200,16 +193,31 @@ export function evaluateEmbedded(task: GradingTask, model: JudgeModel = committe
     adaptiveFollowUp: null,
     flags: a.flags,
     consistency: null,
-    runs: [{ order: 'single', score: roundScore(score), raw: JSON.stringify(raw) }],
+    runs: [{ order: 'single', score: roundScore(score), raw }],
     usage: null,
     unscored: null,
     scoreCap: a.scoreCap,
   };
 }
 
-function rounded(values: Readonly<Record<string, number>>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const k in values) out[k] = round(values[k] ?? 0, 4);
-  return out;
-}
+// Each feature name as JSON, written once: the names are the same on every grade.
+const NAME_JSON = new Map<string, string>();
+const jsonNumber = (x: number) => (Number.isFinite(x) ? String(x) : 'null');
 
+/**
+ * The run's raw record as JSON: rules, model, the features to 4 decimals, the model's score, flags and
+ * score. The same text as JSON.stringify of that object, written directly: building a 47-key object of
+ * rounded features only to serialise it cost more than the rest of composing the verdict.
+ */
+function rawRecord(modelId: string, values: Readonly<Record<string, number>>, modelScore: number, flags: readonly string[], score: number): string {
+  let features = '';
+  for (const k in values) {
+    let name = NAME_JSON.get(k);
+    if (name === undefined) {
+      name = JSON.stringify(k);
+      if (NAME_JSON.size < 1000) NAME_JSON.set(k, name);
+    }
+    features += `${features ? ',' : ''}${name}:${jsonNumber(round(values[k] ?? 0, 4))}`;
+  }
+  return `{"rules":${JSON.stringify(EMBEDDED_RULES_VERSION)},"model":${JSON.stringify(modelId)},"features":{${features}},"modelScore":${jsonNumber(round(modelScore, 4))},"flags":${JSON.stringify(flags)},"score":${jsonNumber(round(score, 4))}}`;
+}

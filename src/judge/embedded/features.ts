@@ -1,5 +1,6 @@
 import type { Sentence } from '../../text/tokens.js';
 import { contentStems, sentences, stem, tokenize } from '../../text/tokens.js';
+import { alignScratch } from './align-scratch.js';
 import { type AlignDeps, type AlignTarget, align, alignTarget, type StemFactsOf, stemFactsOf, stemsWithSurface, weightedPrecision, weightedRecall } from './alignment.js';
 import { charGrams, type Grams, gramCosineWith } from './char-grams.js';
 import { negations, stripNonAnswer } from './text-shape.js';
@@ -30,9 +31,11 @@ export const ALL_FEATURES: readonly string[] = [
   ...RUBRIC_INTERACTIONS.map((f) => `rubric*${f}`),
 ];
 
-// The names of the hinge and interaction features, built once rather than on every grade.
-const HINGES = SIMILARITY_FEATURES.flatMap((f) => HINGE_KNOTS.map((t) => [f, t, `${f}>${t}`] as const));
-const INTERACTIONS = RUBRIC_INTERACTIONS.map((f) => [f, `rubric*${f}`] as const);
+// The names of the hinge and interaction features, built once rather than on every grade, each with the
+// index of what it is computed from (a similarity feature; for an interaction, the similarities then the
+// hinges, in RUBRIC_INTERACTIONS order).
+const HINGES = SIMILARITY_FEATURES.flatMap((f, i) => HINGE_KNOTS.map((t) => [i, t, `${f}>${t}`] as const));
+const INTERACTIONS = RUBRIC_INTERACTIONS.map((f, i) => [i, `rubric*${f}`] as const);
 
 /**
  * The n-gram cosine reads the first this many characters of an answer: no answer the weights were fitted
@@ -108,16 +111,21 @@ export function answerStems(text: string, answer: readonly Sentence[], questionS
   return out;
 }
 
+// One set of buffers for each of the two alignments of an answer: the first is read after the second.
+const SCRATCH_TARGET = alignScratch();
+const SCRATCH_FULL = alignScratch();
+
 export function answerFeatures(
   ref: PreparedReference,
   text: string,
   answer: readonly Sentence[],
-  points: { coverage: number; rubric: boolean },
+  /** Key-point coverage, whether the rubric is authored, and (when known) whether each sentence negates. */
+  points: { coverage: number; rubric: boolean; negated?: readonly boolean[] },
   deps?: AlignDeps,
 ): AnswerFeatures {
   const written = answerStems(text, answer, ref.questionStems);
   const stems = [...written.keys()];
-  const a = align(ref.target, stems, deps, written, { of: ref.facts, side: 'target' });
+  const a = align(ref.target, stems, deps, written, { of: ref.facts, side: 'target' }, SCRATCH_TARGET);
   const recall = weightedRecall(ref.target, a);
   const precision = weightedPrecision(a);
   let answerWeight = 0;
@@ -133,7 +141,7 @@ export function answerFeatures(
   const stripped = stripNonAnswer(text);
   const rest = stripped.found ? contentStems(stripped.rest).filter((s) => !ref.questionStems.has(s)) : [];
   const nonAnswer = stripped.found && rest.length <= 2;
-  const negated = answer.some((s) => negations(s.tokens) > 0);
+  const negated = points.negated ? points.negated.includes(true) : answer.some((s) => negations(s.tokens) > 0);
   const values: Record<string, number> = {
     recall,
     precision,
@@ -151,9 +159,12 @@ export function answerFeatures(
   let fromQuestion = 0;
   for (const st of distinct) if (ref.questionStems.has(st)) fromQuestion++;
   values.questionShare = distinct.size ? fromQuestion / distinct.size : 0;
-  values.recallWithQuestion = weightedRecall(ref.full, align(ref.full, [...distinct], deps, written, { of: ref.facts, side: 'full' }));
-  for (const [f, t, name] of HINGES) values[name] = Math.max(0, (values[f] ?? 0) - t);
-  for (const [f, name] of INTERACTIONS) values[name] = (values.rubric ?? 0) * (values[f] ?? 0);
+  values.recallWithQuestion = weightedRecall(ref.full, align(ref.full, [...distinct], deps, written, { of: ref.facts, side: 'full' }, SCRATCH_FULL));
+  // Read from a plain array rather than by name from the record: one slow keyed load fewer per feature.
+  const from = SIMILARITY_FEATURES.map((f) => values[f] ?? 0);
+  for (const [i, t, name] of HINGES) from.push((values[name] = Math.max(0, (from[i] ?? 0) - t)));
+  const rubric = values.rubric ?? 0;
+  for (const [i, name] of INTERACTIONS) values[name] = rubric * (from[i] ?? 0);
   // Nothing aligns: no word of the answer relates to the reference, and none is even a word of the question.
   const touchesQuestion = fromQuestion > 0;
   return { values, nonAnswer, nothingAligns: !touchesQuestion && !a.answer.some((v) => v > 0), contentWords: content };

@@ -73,57 +73,51 @@ const NO_LINKS: readonly number[] = [];
 export function stemPointLinks(points: readonly CompiledKeyPoint[], st: string, deps?: AlignDeps): StemPointLinks {
   return points.map((kp) => {
     const l = linksOf(kp.target, st, deps);
-    if (l.length === 0) return NO_LINKS;
-    const out: number[] = [];
-    for (const [i, sim] of l) out.push(i, sim);
-    return out;
+    return l.length === 0 ? NO_LINKS : l;
   });
 }
+
+// Best similarity of each of a point's target stems, reused by every match (grown for a bigger point).
+let scratch = new Float64Array(64);
 
 /**
- * The links of each sentence's stems into a key point's target, flattened as [index, similarity, ...]:
- * from each stem's links to every point (`known`, the same for every point of a question) when given.
+ * Terms made and weighted share of the statement aligned, by the union of the links of the stems of one
+ * sentence or two (`b`): `a` and `b` hold each stem's links to every point, of which this point's are read.
  */
-function sentenceLinks(kp: CompiledKeyPoint, answer: readonly Sentence[], deps?: AlignDeps, known?: { point: number; stems: readonly (readonly StemPointLinks[])[] }): (readonly number[])[] {
-  if (known) {
-    return known.stems.map((stems) => {
-      // Most sentences share words with a point through one stem at most: its list is used as it is.
-      let first: readonly number[] = NO_LINKS;
-      let joined: number[] | null = null;
-      for (const links of stems) {
-        const l = links[known.point] ?? NO_LINKS;
-        if (l.length === 0) continue;
-        if (first.length === 0) first = l;
-        else {
-          joined ??= [...first];
-          joined.push(...l);
-        }
-      }
-      return joined ?? first;
-    });
-  }
-  return answer.map((s) => {
-    const out: number[] = [];
-    for (const st of s.stems) for (const [i, sim] of linksOf(kp.target, st, deps)) out.push(i, sim);
-    return out;
-  });
-}
-
-/** Terms made and weighted share of the statement aligned, by the union of some sentences' links. */
-function matchIn(kp: CompiledKeyPoint, links: readonly (readonly number[])[], best: Float64Array): { hits: number; overlap: number } {
-  best.fill(0);
-  for (const l of links) {
-    for (let k = 0; k < l.length; k += 2) {
-      const i = l[k] ?? 0;
-      const sim = l[k + 1] ?? 0;
-      if (sim > (best[i] ?? 0)) best[i] = sim;
-    }
-  }
+function matchIn(kp: CompiledKeyPoint, point: number, a: readonly StemPointLinks[], b: readonly StemPointLinks[] | null): { hits: number; overlap: number } {
+  const size = kp.target.stems.length;
+  if (scratch.length < size) scratch = new Float64Array(size);
+  const best = scratch;
+  best.fill(0, 0, size);
+  take(best, a, point);
+  if (b) take(best, b, point);
   let hits = 0;
-  for (const term of kp.terms) if (term.every((i) => (best[i] ?? 0) >= TERM_MATCH)) hits++;
+  for (const term of kp.terms) {
+    let made = true;
+    for (const i of term) if ((best[i] ?? 0) < TERM_MATCH) made = false;
+    if (made) hits++;
+  }
   let shared = 0;
   for (const i of kp.statement) shared += (best[i] ?? 0) * (kp.target.weights[i] ?? 0);
   return { hits, overlap: kp.statementWeight ? shared / kp.statementWeight : 0 };
+}
+
+/** Raise `best` to the similarities of the point's links of each stem. */
+function take(best: Float64Array, stems: readonly StemPointLinks[], point: number): void {
+  for (const links of stems) {
+    const l = links[point] ?? NO_LINKS;
+    for (let k = 0; k < l.length; k += 2) {
+      const i = l[k] as number;
+      const sim = l[k + 1] as number;
+      if (sim > (best[i] as number)) best[i] = sim;
+    }
+  }
+}
+
+/** Some stem of the sentence links to the point. */
+function touches(stems: readonly StemPointLinks[], point: number): boolean {
+  for (const links of stems) if ((links[point] ?? NO_LINKS).length > 0) return true;
+  return false;
 }
 
 /**
@@ -154,37 +148,39 @@ export function matchKeyPoint(
   /** This point's index and, for each sentence, its stems' links to every point (see stemPointLinks). */
   known?: { point: number; stems: readonly (readonly StemPointLinks[])[] },
 ): PointMatch {
-  let best: PointMatch = { strength: 0, sentence: -1, hits: 0, overlap: 0, contradicts: false };
-  const consider = (m: PointMatch) => {
-    if (m.strength > best.strength || (m.strength === best.strength && m.strength > 0 && m.hits + m.overlap > best.hits + best.overlap)) best = m;
-  };
-  const judge = (i: number, hits: number, overlap: number, listy: boolean, neg: boolean): PointMatch => {
-    let strength = strengthOf(hits, overlap, kp.statement.length);
-    if (listy && strength === 1) strength = 0.5;
-    const contradicts = strength > 0 && neg !== kp.negated;
-    if (contradicts && strength === 1) strength = 0.5;
-    return { strength, sentence: i, hits, overlap, contradicts };
-  };
-  const links = sentenceLinks(kp, answer, deps, known);
-  const scratch = new Float64Array(kp.target.stems.length);
+  const { point, stems } = known ?? { point: 0, stems: answer.map((s) => [...s.stems].map((st) => [linksOf(kp.target, st, deps)])) };
+  let best: PointMatch = NO_MATCH;
   // A sentence with no word of the point makes none of it (and adds nothing to a pair): no union to take.
-  const singles = links.map((l) => (l.length ? matchIn(kp, [l], scratch) : NOTHING));
+  let next = answer.length > 0 && touches(stems[0] ?? [], point) ? matchIn(kp, point, stems[0] ?? [], null) : NOTHING;
   for (let i = 0; i < answer.length; i++) {
-    const single = singles[i] ?? NOTHING;
-    if (single !== NOTHING) consider(judge(i, single.hits, single.overlap, !prose[i], negated[i] ?? false));
-    const nextOnly = singles[i + 1] ?? NOTHING;
+    const single = next;
+    next = i + 1 < answer.length && touches(stems[i + 1] ?? [], point) ? matchIn(kp, point, stems[i + 1] ?? [], null) : NOTHING;
+    if (single === NOTHING) continue;
+    best = better(best, kp, i, single.hits, single.overlap, !prose[i], negated[i] ?? false);
     // A pair makes more of the point than either sentence alone only when both sentences align with it.
-    if (single !== NOTHING && nextOnly !== NOTHING && prose[i] && prose[i + 1]) {
-      const pair = matchIn(kp, [links[i] ?? [], links[i + 1] ?? []], scratch);
-      const quoted = nextOnly.hits + nextOnly.overlap > single.hits + single.overlap ? i + 1 : i;
+    if (next !== NOTHING && prose[i] && prose[i + 1]) {
+      const pair = matchIn(kp, point, stems[i] ?? [], stems[i + 1] ?? []);
+      const quoted = next.hits + next.overlap > single.hits + single.overlap ? i + 1 : i;
       // Only a pair that makes more of the point than either sentence alone is worth quoting as one.
-      const alone = Math.max(single.hits + single.overlap, nextOnly.hits + nextOnly.overlap);
-      if (alone > 0 && pair.hits + pair.overlap > alone) {
-        consider(judge(quoted, pair.hits, pair.overlap, false, (negated[i] ?? false) || (negated[i + 1] ?? false)));
-      }
+      const alone = Math.max(single.hits + single.overlap, next.hits + next.overlap);
+      if (alone > 0 && pair.hits + pair.overlap > alone) best = better(best, kp, quoted, pair.hits, pair.overlap, false, (negated[i] ?? false) || (negated[i + 1] ?? false));
     }
   }
   return best;
 }
 
+/**
+ * The match of sentence i (hits and overlap of the point) if it beats `best`, else `best`. A list of terms
+ * makes a point partly at most, and so does a sentence that negates what the point states.
+ */
+function better(best: PointMatch, kp: CompiledKeyPoint, i: number, hits: number, overlap: number, listy: boolean, neg: boolean): PointMatch {
+  let strength = strengthOf(hits, overlap, kp.statement.length);
+  if (listy && strength === 1) strength = 0.5;
+  const contradicts = strength > 0 && neg !== kp.negated;
+  if (contradicts && strength === 1) strength = 0.5;
+  if (strength > best.strength || (strength === best.strength && strength > 0 && hits + overlap > best.hits + best.overlap)) return { strength, sentence: i, hits, overlap, contradicts };
+  return best;
+}
+
+const NO_MATCH: PointMatch = { strength: 0, sentence: -1, hits: 0, overlap: 0, contradicts: false };
 const NOTHING: { hits: number; overlap: number } = { hits: 0, overlap: 0 };

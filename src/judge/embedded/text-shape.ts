@@ -1,5 +1,5 @@
-// Separators of a list: commas, semicolons, plus and equals signs, pipes, bullets and line breaks.
-const isSeparator = (c: number) => c === 44 || c === 59 || c === 43 || c === 61 || c === 124 || c === 0x2022 || c === 10;
+import { isListSeparator as isSeparator, listSeparators } from '../../text/tokens.js';
+
 const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 const isLetter = (c: number) => c >= 97 && c <= 122;
 const isQuote = (c: number) => c === 39 || c === 0x2018 || c === 0x2019;
@@ -12,9 +12,7 @@ const isQuote = (c: number) => c === 39 || c === 0x2018 || c === 0x2019;
  */
 export function isTermList(text: string): boolean {
   // Fewer than four separators cannot make five items: most sentences stop here, untokenized.
-  let separators = 0;
-  for (let i = 0; i < text.length && separators < 4; i++) if (isSeparator(text.charCodeAt(i))) separators++;
-  if (separators < 4) return false;
+  if (listSeparators(text, 4) < 4) return false;
   const lower = text.toLowerCase();
   const n = lower.length;
   let items = 0;
