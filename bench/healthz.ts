@@ -42,7 +42,7 @@ function bareApp(body: unknown) {
   return new Hono().get('/healthz', (c) => c.json(body));
 }
 
-export async function main(seconds = 1, rounds = 8): Promise<boolean> {
+export async function main(seconds = 1, rounds = 12): Promise<boolean> {
   // The coach as main.ts builds it (default rate limits: /healthz is not rate limited).
   const coach = buildCoach(loadConfig({ DB_PATH: ':memory:' }), { warn: () => undefined, processMetrics: false, logError: () => undefined });
   const body = await (await coach.app.request('/healthz')).json();

@@ -42,19 +42,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers,
   });
-  // One labelled child per method, route and status, found by a string key: prom-client would otherwise
-  // sort and join the label object on every request to find the same child.
-  const timers = new Map<string, { observe(seconds: number): void }>();
-  const requestTimer = (method: string, route: string, status: number) => {
-    const key = `${method} ${status} ${route}`;
-    let timer = timers.get(key);
-    if (!timer) {
-      if (timers.size >= 4096) timers.clear();
-      timer = httpDuration.labels({ method, route, status: String(status) });
-      timers.set(key, timer);
-    }
-    return timer;
-  };
   const grades = new Counter({
     name: 'coach_grades_total',
     help: 'Grades by judge kind and outcome (scored, unscored with its reason, failed)',
@@ -136,12 +123,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   return {
     registry,
     http: async (c, next) => {
-      const started = performance.now();
+      const end = httpDuration.startTimer();
       try {
         await next();
       } finally {
         // The matched route pattern, not the raw path, keeps label cardinality bounded.
-        requestTimer(c.req.method, c.req.routePath || 'unmatched', c.res.status).observe((performance.now() - started) / 1000);
+        end({ method: c.req.method, route: c.req.routePath || 'unmatched', status: String(c.res.status) });
       }
     },
     observeGrade(grade, variant = 'default') {
