@@ -63,7 +63,17 @@ export async function benchEmbeddedJudge(seconds = 3) {
     { questionId: q.id, answer: `${q.explanation} ${q.followUp.referenceAnswer} `.repeat(4) },
   ]);
   for (const r of requests) await grade(r); // warm the stem cache and the JIT
-  const bankRate = await rate(grade, (i) => requests[i % requests.length] as GradeRequest, seconds);
+  const bankAt = (i: number) => requests[i % requests.length] as GradeRequest;
+  // In the first window V8 is still compiling the hot code on its background threads, whose CPU time counts
+  // here. Then short windows, whose median is the figure the goal is judged on: this shared machine's speed
+  // for the same fixed work swings by a third from one few-second stretch to the next, and a median of short
+  // windows is not moved by one slow stretch. Both are printed, with the windows' range.
+  const firstRate = await rate(grade, bankAt, seconds);
+  const windows: Awaited<ReturnType<typeof rate>>[] = [];
+  for (let w = 0; w < 2 * seconds; w++) windows.push(await rate(grade, bankAt, 1));
+  const byCpu = windows.map((w) => w.perCpuSecond).sort((a, b) => a - b);
+  const mid = windows.find((w) => w.perCpuSecond === byCpu[byCpu.length >> 1]) as (typeof windows)[number];
+  const bankRate = { grades: windows.reduce((n, w) => n + w.grades, 0), perSecond: mid.perSecond, perCpuSecond: mid.perCpuSecond, lowest: byCpu[0] ?? 0, highest: byCpu.at(-1) ?? 0, windows: windows.length };
 
   const questions = bank.bank.questions;
   const adHoc = (i: number): GradeRequest => {
@@ -72,7 +82,7 @@ export async function benchEmbeddedJudge(seconds = 3) {
     return { question: `${q?.title ?? 'Question'} (variant ${i})`, referenceAnswer: q?.referenceAnswer ?? 'reference answer', answer: q?.seedAnswer ?? 'answer' };
   };
   const adHocRate = await rate(grade, adHoc, seconds);
-  return { bank: { ...bankRate, ratio: bankRate.perCpuSecond / EMBEDDED_GOAL_PER_SECOND }, adHoc: adHocRate };
+  return { first: firstRate, bank: { ...bankRate, ratio: bankRate.perCpuSecond / EMBEDDED_GOAL_PER_SECOND }, adHoc: adHocRate };
 }
 
 export async function main(): Promise<boolean> {
@@ -84,8 +94,12 @@ export async function main(): Promise<boolean> {
   const r = await benchEmbeddedJudge();
   const load = os.loadavg()[0] ?? 0;
   console.log(
-    `embedded judge, bank questions: ${r.bank.grades} grades, ${Math.round(r.bank.perCpuSecond)} grades per CPU second on one core ` +
-      `(${Math.round(r.bank.perSecond)} per wall second, load average ${load.toFixed(1)} on ${os.cpus().length} cores); ` +
+    `embedded judge, bank questions, first ${r.first.grades} grades after one warm-up pass (the JIT still compiling): ` +
+      `${Math.round(r.first.perCpuSecond)} per CPU second (${Math.round(r.first.perSecond)} per wall second); no goal`,
+  );
+  console.log(
+    `embedded judge, bank questions, the next ${r.bank.grades} grades in ${r.bank.windows} one-second windows: median ${Math.round(r.bank.perCpuSecond)} grades per CPU second on one core ` +
+      `(range ${Math.round(r.bank.lowest)}-${Math.round(r.bank.highest)}; ${Math.round(r.bank.perSecond)} per wall second, load average ${load.toFixed(1)} on ${os.cpus().length} cores); ` +
       `ratio to goal ${EMBEDDED_GOAL_PER_SECOND}/s = ${r.bank.ratio.toFixed(2)} (${r.bank.ratio >= 1 ? 'met' : 'NOT met'})`,
   );
   console.log(
