@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { Judge } from '../../src/judge/judge.js';
 import { seededRandom } from '../../src/sessions/plan.js';
 import type { Store } from '../../src/store/store.js';
@@ -86,6 +87,37 @@ export async function launchBrowser(extraArgs: string[] = [], { phone = false } 
     async close() {
       await context.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * One browser for a test file: launched before its tests; it and every app `start` started are closed after.
+ * `context` and `dir` are the browser's, read once the tests run.
+ */
+export function browserForFile(extraArgs: string[] = []) {
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  const apps: RunningApp[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser(extraArgs);
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await browser?.close();
+  });
+  const launched = () => {
+    if (!browser) throw new Error('the browser is launched in beforeAll');
+    return browser;
+  };
+  return {
+    get context(): BrowserContext {
+      return launched().context;
+    },
+    /** An app serving `judge` on 127.0.0.1, its database in the browser's directory, closed after the file. */
+    async start(judge: Judge, seed?: number, now?: () => Date): Promise<RunningApp> {
+      const app = await startApp(judge, launched().dir, seed, now);
+      apps.push(app);
+      return app;
     },
   };
 }

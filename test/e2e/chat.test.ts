@@ -1,31 +1,18 @@
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEmbeddedJudge } from '../../src/judge/embedded/embedded-judge.js';
 import { scriptedJudge, swappedVerdict, unscoredVerdict } from '../helpers/scripted-llm-judge.js';
-import { bank, launchBrowser, openPage as openIn, type RunningApp, SCREENSHOT_DIR, send, shot, startApp, strongAnswerFor } from './browser.js';
+import { bank, browserForFile, openPage as openIn, SCREENSHOT_DIR, send, shot, strongAnswerFor } from './browser.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-let context: BrowserContext;
-const apps: RunningApp[] = [];
+const files = browserForFile();
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  context = browser.context;
-});
-afterAll(async () => {
-  for (const app of apps) await app.close();
-  await browser?.close();
-});
-
-const openPage = (url: string) => openIn(context, url);
+const openPage = (url: string) => openIn(files.context, url);
 
 describe('web chat with the embedded judge', () => {
   it('runs a 2-question session: grade with evidence, model answer, retry, follow-up, XSS as text, summary, reload', async () => {
-    const app = await startApp(createEmbeddedJudge(), browser.dir);
-    apps.push(app);
+    const app = await files.start(createEmbeddedJudge());
     const { page, problems } = await openPage(app.url);
 
     await expect.poll(() => page.locator('.judge-badge').textContent()).toBe('Embedded judge (offline, no LLM)');
@@ -148,8 +135,7 @@ describe('web chat with the embedded judge', () => {
 
 describe('web chat with an LLM judge that fails first', () => {
   it('says the answer is saved, grades it again on request and shows both order scores', async () => {
-    const app = await startApp(scriptedJudge([unscoredVerdict('the provider answered 503 three times'), swappedVerdict(3, 4)]), browser.dir);
-    apps.push(app);
+    const app = await files.start(scriptedJudge([unscoredVerdict('the provider answered 503 three times'), swappedVerdict(3, 4)]));
     const { page, problems } = await openPage(app.url);
     await expect.poll(() => page.locator('.judge-badge').textContent()).toBe('LLM judge: fake-llm-1');
     await page.locator('#topic').selectOption('foundations');

@@ -1,18 +1,10 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEmbeddedJudge } from '../../src/judge/embedded/embedded-judge.js';
-import { launchBrowser, type RunningApp, send, shot, startApp } from './browser.js';
+import { browserForFile, launchBrowser, send, shot, startApp } from './browser.js';
 
 // Its own browser: Playwright's fake clock is installed for a whole browser context.
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-const apps: RunningApp[] = [];
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  for (const app of apps) await app.close();
-  await browser?.close();
-});
+const files = browserForFile();
 
 const secondsLeft = async (page: Page) => Number(await page.locator('#countdown').getAttribute('data-remaining-seconds'));
 
@@ -20,9 +12,8 @@ describe('mock interview', () => {
   it('counts down on a fake clock, sends what is written when time is up, and shows model answers and retries only at the end', async () => {
     // The server's clock moves with the page's fake one, so both agree on when a question was asked.
     let offsetMs = 0;
-    const app = await startApp(createEmbeddedJudge(), browser.dir, 7, () => new Date(Date.now() + offsetMs));
-    apps.push(app);
-    const page = await browser.context.newPage();
+    const app = await files.start(createEmbeddedJudge(), 7, () => new Date(Date.now() + offsetMs));
+    const page = await files.context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     await page.clock.install();
@@ -80,9 +71,8 @@ describe('mock interview', () => {
 describe('on a touch screen', () => {
   it('does not offer the keyboard shortcut', async () => {
     const phone = await launchBrowser([], { phone: true });
+    const app = await startApp(createEmbeddedJudge(), phone.dir, 7);
     try {
-      const app = await startApp(createEmbeddedJudge(), phone.dir, 7);
-      apps.push(app);
       const page = await phone.context.newPage();
       await page.goto(app.url);
       await page.locator('#count').fill('1');
@@ -91,6 +81,7 @@ describe('on a touch screen', () => {
       expect(await page.locator('#answer').isVisible()).toBe(true);
       expect(await page.locator('.kbd-hint').isVisible()).toBe(false);
     } finally {
+      await app.close();
       await phone.close();
     }
   });

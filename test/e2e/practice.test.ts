@@ -1,22 +1,12 @@
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createEmbeddedJudge } from '../../src/judge/embedded/embedded-judge.js';
 import { scriptedJudge, swappedVerdict } from '../helpers/scripted-llm-judge.js';
-import { launchBrowser, openPage, type RunningApp, SCREENSHOT_DIR, send, shot, startApp } from './browser.js';
+import { browserForFile, openPage, SCREENSHOT_DIR, send, shot } from './browser.js';
 import { sqliteOf } from '../helpers/app.js';
 
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-let context: BrowserContext;
-const apps: RunningApp[] = [];
-beforeAll(async () => {
-  browser = await launchBrowser();
-  context = browser.context;
-});
-afterAll(async () => {
-  for (const app of apps) await app.close();
-  await browser?.close();
-});
+const files = browserForFile();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -53,9 +43,8 @@ const brokenWords = (page: Page) =>
 describe('practice profile, history and review', () => {
   it('keeps a practice id, shows two sessions on /history with a chart, and reviews what was missed once it is due', async () => {
     let offsetMs = 0;
-    const app = await startApp(createEmbeddedJudge(), browser.dir, 5, () => new Date(Date.now() + offsetMs));
-    apps.push(app);
-    const { page, problems } = await openPage(context, app.url);
+    const app = await files.start(createEmbeddedJudge(), 5, () => new Date(Date.now() + offsetMs));
+    const { page, problems } = await openPage(files.context, app.url);
     const id = (await page.locator('#candidate-id').textContent()) ?? '';
     expect(id).toMatch(UUID);
     expect(await page.evaluate(() => localStorage.getItem('coach.candidateId'))).toBe(id);
@@ -115,9 +104,8 @@ describe('practice profile, history and review', () => {
 
 describe("the judge's follow-up, export and reload", () => {
   it("answers the judge's own follow-up as its own turn, restores focus after a reload, and downloads the transcript", async () => {
-    const app = await startApp(scriptedJudge([swappedVerdict(2, 3)]), browser.dir);
-    apps.push(app);
-    const { page, problems } = await openPage(context, app.url);
+    const app = await files.start(scriptedJudge([swappedVerdict(2, 3)]));
+    const { page, problems } = await openPage(files.context, app.url);
     await start(page, 'practice', 1);
     const current = page.locator('li.question.current');
     await current.waitFor();
@@ -170,9 +158,8 @@ describe("the judge's follow-up, export and reload", () => {
 
 describe('the chat at 390 px', () => {
   it('keeps the progress line short, brings each grade into view, and lays the summary out without breaking words', async () => {
-    const app = await startApp(createEmbeddedJudge(), browser.dir, 11);
-    apps.push(app);
-    const page = await context.newPage();
+    const app = await files.start(createEmbeddedJudge(), 11);
+    const page = await files.context.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
@@ -211,9 +198,8 @@ describe('the chat at 390 px', () => {
 
 describe('leaving a session', () => {
   it('asks before leaving a session under way, and Back and Forward move between it and the setup', async () => {
-    const app = await startApp(createEmbeddedJudge(), browser.dir, 13);
-    apps.push(app);
-    const { page, problems } = await openPage(context, app.url);
+    const app = await files.start(createEmbeddedJudge(), 13);
+    const { page, problems } = await openPage(files.context, app.url);
     // An id from another browser: refused when malformed, used when it is one.
     await page.locator('.import summary').click();
     await page.locator('#import-id').fill('not-an-id');

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GradingTask, GradeOptions, JudgeVerdict } from '../../src/judge/judge.js';
 import { scriptedJudge, swappedVerdict } from '../helpers/scripted-llm-judge.js';
-import { bank, launchBrowser, type RunningApp, startApp } from './browser.js';
+import { bank, browserForFile } from './browser.js';
 
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-const apps: RunningApp[] = [];
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  for (const app of apps) await app.close();
-  await browser?.close();
-});
+const files = browserForFile();
 
 describe('web chat with a slow LLM judge', () => {
   it('shows the seconds elapsed and lets the candidate stop waiting; the answer stays saved and its grade shows later', async () => {
@@ -24,9 +16,8 @@ describe('web chat with a slow LLM judge', () => {
       await released;
       return swappedVerdict(4, 4)(task, options);
     };
-    const app = await startApp(scriptedJudge([slow]), browser.dir);
-    apps.push(app);
-    const page = await browser.context.newPage();
+    const app = await files.start(scriptedJudge([slow]));
+    const page = await files.context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(err.message));
     await page.goto(app.url);
