@@ -8,10 +8,10 @@ import { commonErrors, ErrorBody } from '../schemas.js';
 import type { RouteGuard } from '../security.js';
 import { parseWith } from '../validate.js';
 
-/** The `:candidateId` of a path, or a 400 naming `candidateId`. */
-export const candidateIdOf = (value: string | undefined) => parseWith(z.object({ candidateId: CandidateId }), { candidateId: value }).candidateId;
-
 const Params = z.object({ candidateId: CandidateId });
+
+/** The `:candidateId` of a path, or a 400 naming `candidateId`. */
+export const candidateIdOf = (value: string | undefined) => parseWith(Params, { candidateId: value }).candidateId;
 const unknown = { description: 'No profile has this id (a profile starts with the first session sent with it)', schema: ErrorBody };
 
 const profileSpec: RouteSpec = {
