@@ -71,9 +71,11 @@ export async function benchEmbeddedJudge(seconds = 3) {
   const firstRate = await rate(grade, bankAt, seconds);
   const windows: Awaited<ReturnType<typeof rate>>[] = [];
   for (let w = 0; w < 2 * seconds; w++) windows.push(await rate(grade, bankAt, 1));
-  const byCpu = windows.map((w) => w.perCpuSecond).sort((a, b) => a - b);
-  const mid = windows.find((w) => w.perCpuSecond === byCpu[byCpu.length >> 1]) as (typeof windows)[number];
-  const bankRate = { grades: windows.reduce((n, w) => n + w.grades, 0), perSecond: mid.perSecond, perCpuSecond: mid.perCpuSecond, lowest: byCpu[0] ?? 0, highest: byCpu.at(-1) ?? 0, windows: windows.length };
+  const byCpu = [...windows].sort((a, b) => a.perCpuSecond - b.perCpuSecond);
+  const mid = byCpu[byCpu.length >> 1] as (typeof windows)[number];
+  const lowest = byCpu[0]?.perCpuSecond ?? 0;
+  const highest = byCpu.at(-1)?.perCpuSecond ?? 0;
+  const bankRate = { grades: windows.reduce((n, w) => n + w.grades, 0), perSecond: mid.perSecond, perCpuSecond: mid.perCpuSecond, lowest, highest, windows: windows.length };
 
   const questions = bank.bank.questions;
   const adHoc = (i: number): GradeRequest => {

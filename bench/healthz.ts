@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { Hono } from 'hono';
 import { buildCoach } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
+import { median } from '../src/numbers.js';
 
 /** Goal: the coach's `/healthz` serves at least this share of what a bare Hono app with the same route does. */
 export const HEALTHZ_RATIO_GOAL = 0.5;
@@ -30,12 +31,6 @@ async function rps(url: string, seconds: number): Promise<number> {
   if (result.non2xx > 0) throw new Error(`${result.non2xx} non-2xx answers from ${url}`);
   return result.requests.average;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 /** The same response as the coach's `/healthz`, with no middleware. */
 function bareApp(body: unknown) {
@@ -64,10 +59,10 @@ export async function main(seconds = 1, rounds = 12): Promise<boolean> {
   await bare.close();
   await full.close();
   await coach.store.close();
-  const ratio = median(ratios);
+  const ratio = median(ratios) ?? 0;
   const range = `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`;
   console.log(
-    `GET /healthz, autocannon 16 connections, ${rounds} alternating pairs of ${seconds} s: coach ${Math.round(median(fullRps))} req/s, bare Hono ${Math.round(median(bareRps))} req/s (medians); ` +
+    `GET /healthz, autocannon 16 connections, ${rounds} alternating pairs of ${seconds} s: coach ${Math.round(median(fullRps) ?? 0)} req/s, bare Hono ${Math.round(median(bareRps) ?? 0)} req/s (medians); ` +
       `ratio ${ratio.toFixed(2)}, median of the pairs (range ${range}) (goal >= ${HEALTHZ_RATIO_GOAL}: ${ratio >= HEALTHZ_RATIO_GOAL ? 'met' : 'NOT met'})`,
   );
   return ratio >= HEALTHZ_RATIO_GOAL;

@@ -1,4 +1,4 @@
-import { mean, round } from '../numbers.js';
+import { mean, median, round } from '../numbers.js';
 import type { GradeEventsRepo, JudgeKey, ScoredGrade } from '../store/grade-events-repo.js';
 import type { ScopeDrift } from './drift-schemas.js';
 import { histogram, psi, psiNoiseP95, quantileEdges, readPsi, SCORE_EDGES } from './psi.js';
@@ -27,12 +27,6 @@ const shares = (counts: readonly number[]) => {
   const total = counts.reduce((s, c) => s + c, 0);
   return counts.map((c) => (total === 0 ? 0 : c / total));
 };
-
-function medianOf(xs: readonly number[]): number {
-  const s = [...xs].sort((p, q) => p - q);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
 
 /**
  * Upper bin edges of answer lengths (whole words): the baseline's quintiles. When the baseline's lengths
@@ -106,6 +100,6 @@ export async function scopeDrift(
     baseline: span(base),
     window: span(win),
     score: { ...feature(bScores, wScores, SCORE_EDGES, SCORE_LABELS), baselineMean: round(mean(bScores) ?? Number.NaN, 3), windowMean: round(mean(wScores) ?? Number.NaN, 3) },
-    answerLength: { ...feature(bLengths, wLengths, edges, lengthLabels(edges)), baselineMedian: medianOf(bLengths), windowMedian: medianOf(wLengths) },
+    answerLength: { ...feature(bLengths, wLengths, edges, lengthLabels(edges)), baselineMedian: median(bLengths) ?? 0, windowMedian: median(wLengths) ?? 0 },
   };
 }
