@@ -39,9 +39,11 @@ export function stem(token: string): string {
 /** Separators of a list: commas, semicolons, plus and equals signs, pipes, bullets and line breaks. */
 export const isListSeparator = (c: number) => c === 44 || c === 59 || c === 43 || c === 61 || c === 124 || c === 0x2022 || c === 10;
 
-const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
-const isLetter = (c: number) => c >= 97 && c <= 122;
-const isQuote = (c: number) => c === 39 || c === 0x2018 || c === 0x2019;
+// The character classes of a token, on lower-cased text (shared with the list-shape scan of text-shape.ts).
+export const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+export const isLetter = (c: number) => c >= 97 && c <= 122;
+/** A straight or curly apostrophe. */
+export const isQuote = (c: number) => c === 39 || c === 0x2018 || c === 0x2019;
 
 /**
  * Lower-cased word tokens of a text, in order: runs of a-z and 0-9, each with an apostrophe and letters

@@ -1,8 +1,4 @@
-import { isListSeparator as isSeparator, listSeparators } from '../../text/tokens.js';
-
-const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
-const isLetter = (c: number) => c >= 97 && c <= 122;
-const isQuote = (c: number) => c === 39 || c === 0x2018 || c === 0x2019;
+import { isLetter, isListSeparator as isSeparator, isQuote, isWordChar, listSeparators } from '../../text/tokens.js';
 
 /**
  * Whether a text is a list of terms rather than prose, judged from its shape alone (so prose in any
